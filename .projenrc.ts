@@ -1,0 +1,70 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * The one minimum aws-cdk-lib version. It drives `cdkVersion` (the peer and dev dependency) and
+ * every integration-test package. 2.257.0 is the first release cdk-nag 3 runs against.
+ */
+const MIN_CDK_VERSION = '2.257.0';
+
+/** jsii 6.0 compiles with TypeScript 6.0; TypeScript 7 breaks ts-node and ts-jest. */
+const JSII_VERSION = '~6.0.0';
+const TYPESCRIPT_VERSION = '~6.0.3';
+
+/** Node.js 20 is end-of-life and jsii says so on every call (the variable lists the majors to keep quiet about). The build also runs on Node.js 22. */
+const QUIET_JSII = {
+  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION: '1',
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-iam-change-alerts',
+  description:
+    'AWS CDK constructs that alert within seconds when IAM changes in any of your accounts, and let IAM Access Analyzer generate least-privilege policies from your organization trail.',
+  author: 'cdk-iam-change-alerts developers',
+  authorAddress: 'dev@cdk-iam-change-alerts.invalid',
+  repositoryUrl: 'https://github.com/cdk-iam-change-alerts/cdk-iam-change-alerts.git',
+  license: 'Apache-2.0',
+  keywords: ['awscdk', 'cdk', 'iam', 'cloudtrail', 'eventbridge', 'security', 'sns', 'access-analyzer', 'alerts'],
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+
+  cdkVersion: MIN_CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: JSII_VERSION,
+  typescriptVersion: TYPESCRIPT_VERSION,
+  minNodeVersion: '20.0.0',
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  publishToPypi: {
+    distName: 'cdk-iam-change-alerts',
+    module: 'cdk_iam_change_alerts',
+  },
+
+  jestOptions: {
+    // CI must never rewrite a snapshot: a stale snapshot fails the run instead.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+
+  devDeps: [
+    'fast-check@^4',
+    'cdk-nag@^3',
+    '@cdklabs/cdk-validator-cfnguard',
+  ],
+
+  gitignore: ['/cdk.out/', '/.venv/', '/test-python/.venv/', '__pycache__/', '/tools/event-ruler/target/', '/.tmp/'],
+  githubOptions: { mergify: false },
+});
+
+for (const [name, value] of Object.entries(QUIET_JSII)) {
+  project.tasks.addEnvironment(name, value);
+}
+
+project.synth();

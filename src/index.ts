@@ -1,0 +1,1 @@
+export * as patterns from './patterns';

@@ -1,0 +1,4 @@
+/** Temporary shell; replaced by the engine. */
+export class EventPatternMatcher {
+  private constructor() {}
+}
