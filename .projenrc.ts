@@ -67,4 +67,28 @@ for (const [name, value] of Object.entries(QUIET_JSII)) {
   project.tasks.addEnvironment(name, value);
 }
 
+// Proof beyond jest, each a task that CI (.ci/run via scripts/test-all.sh) runs.
+const tsNode = 'ts-node --project tsconfig.dev.json';
+project.addTask('event-ruler:build', {
+  description: 'Builds the aws/event-ruler harness used as the reference engine (Maven)',
+  exec: 'mvn -q -B -f tools/event-ruler/pom.xml package -DskipTests',
+});
+project.addTask('test:differential', {
+  description: 'Compares the pattern engine with aws/event-ruler on generated and corpus inputs',
+  exec: `${tsNode} test/differential/run.ts`,
+  receiveArgs: true,
+});
+project.addTask('bench:engine', {
+  description: 'Engine throughput beside event-ruler and the JSON.parse floor (a benchmark, not a test)',
+  exec: `${tsNode} bench/engine.ts`,
+  receiveArgs: true,
+});
+
+// The two commands of the README. They run on a fresh clone, before node_modules exists, so they
+// are plain npm scripts that install what they need, not projen tasks.
+project.package.setScript('test:all', 'bash scripts/test-all.sh');
+project.package.setScript('demo', 'bash scripts/demo.sh');
+
+project.npmignore?.exclude('/scripts/', '/tools/', '/bench/', '/test-python/', '/examples/', '/.ci/');
+
 project.synth();

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The full test suite on a fresh machine: installs what it needs, builds the library with jsii,
+# runs the TypeScript tests, builds the Python wheel and tests it for real, compares the pattern
+# engine with aws/event-ruler, lints every synthesized template, and fails on a dirty tree
+# (a stale API.md or snapshot). README: `npm run test:all`. CI (.ci/run) runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+mkdir -p .tmp
+
+passed=0
+failed=0
+step() { echo; echo "=== test-all: $*"; }
+count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+step "toolchain"
+need_debian_packages
+need_node_modules
+
+step "projen synth (project files must be current)"
+npx projen default
+
+step "jsii compile and API.md"
+npx projen compile
+npx projen docgen
+
+step "jest (snapshots frozen) and eslint"
+if npx projen test --json --outputFile=.tmp/jest-results.json; then jest_ok=1; else jest_ok=0; fi
+read -r jp jf < <(node -e 'const r=require("./.tmp/jest-results.json");console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)')
+count "$jp" "$jf"
+echo "jest: $jp passed, $jf failed"
+[ "$jest_ok" = 1 ] || { echo "test-all: jest or eslint failed"; exit 1; }
+
+step "Python wheel (jsii-pacmak) and pytest against it"
+rm -rf dist/python
+npx projen package:python
+wheel=$(ls dist/python/*.whl)
+if [ -n "${CI:-}" ] || [ ! -x .tmp/venv/bin/python ]; then
+  rm -rf .tmp/venv
+  python3 -m venv .tmp/venv
+  .tmp/venv/bin/pip install -q --upgrade pip
+fi
+.tmp/venv/bin/pip install -q --force-reinstall --no-deps "$wheel"
+.tmp/venv/bin/pip install -q "$wheel" -r test-python/requirements.txt
+.tmp/venv/bin/python -m pytest test-python -q -p no:cacheprovider --junitxml=.tmp/pytest.xml
+read -r pp pf < <(python3 -c 'import xml.etree.ElementTree as E;s=E.parse(".tmp/pytest.xml").getroot();s=s if s.tag=="testsuite" else s[0];t=int(s.get("tests"));f=int(s.get("failures"))+int(s.get("errors"));k=int(s.get("skipped"));print(t-f-k,f)')
+count "$pp" "$pf"
+
+if [ -f tools/event-ruler/pom.xml ] && [ -f test/differential/run.ts ]; then
+  step "differential check against aws/event-ruler"
+  npx projen event-ruler:build
+  npx projen test:differential | tee .tmp/differential.log
+  read -r dp df < <(sed -n 's/^differential: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' .tmp/differential.log | tail -1)
+  count "${dp:-0}" "${df:-1}"
+fi
+
+step "the README's main command, exactly as written"
+npm run demo
+
+step "the tree is clean after the build (API.md, snapshots, generated files)"
+if [ -n "$(git status --porcelain)" ]; then
+  git status --porcelain
+  git --no-pager diff --stat
+  echo "test-all: the build changed tracked files or left untracked ones: commit them (npx projen build locally)"
+  exit 1
+fi
+
+echo
+echo "test-all: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, from the package registries only: Debian packages
+# (JDK, Maven, Python venv) when missing, npm dependencies from the lock file, and a Python
+# virtualenv for the tests of the Python bindings. Sourced by scripts/test-all.sh and scripts/demo.sh.
+set -euo pipefail
+
+need_debian_packages() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv python3-pip)
+  command -v git >/dev/null 2>&1 || missing+=(git)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "toolchain: installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    echo "toolchain: installing python3-venv"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+  fi
+}
+
+need_node_modules() {
+  # A clean install in CI; elsewhere only when the lock file changed since the last install.
+  if [ -n "${CI:-}" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "toolchain: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# Quiet jsii's Node.js end-of-life banner (it lists the majors to keep quiet about).
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
