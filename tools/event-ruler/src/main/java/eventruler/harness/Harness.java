@@ -1,0 +1,267 @@
+package eventruler.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.event.ruler.JsonRuleCompiler;
+import software.amazon.event.ruler.Machine;
+import software.amazon.event.ruler.Patterns;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Runs aws/event-ruler over JSON lines, one JVM for a whole batch.
+ *
+ * <pre>
+ * match: stdin {"id":..,"pattern":"&lt;pattern text&gt;","event":"&lt;event text&gt;"}
+ *        stdout {"id":..,"match":bool} | {"id":..,"error":"..."} (pattern does not compile)
+ *               | {"id":..,"eventError":"..."} (event-ruler refuses the event text)
+ * check: stdin {"id":..,"pattern":"..."} stdout {"id":..,"valid":bool,"error":"..."|null}
+ * bench &lt;patterns.json&gt; &lt;events.jsonl&gt; [warmupRounds] [timedRounds]
+ *        stdout one JSON object with events/s and match counts
+ * </pre>
+ */
+public final class Harness {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Bounded so that a run of 100,000 distinct patterns does not hold 100,000 machines. */
+    private static final int MACHINE_CACHE_SIZE = 4096;
+
+    private Harness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        switch (args[0]) {
+            case "match":
+                match();
+                break;
+            case "check":
+                check();
+                break;
+            case "bench":
+                if (args.length < 3) {
+                    usage();
+                    return;
+                }
+                bench(Path.of(args[1]), Path.of(args[2]),
+                        args.length > 3 ? Integer.parseInt(args[3]) : 3,
+                        args.length > 4 ? Integer.parseInt(args[4]) : 5);
+                break;
+            default:
+                usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: java -jar event-ruler-harness.jar match|check < lines.jsonl");
+        System.err.println("       java -jar event-ruler-harness.jar bench <patterns.json> <events.jsonl> [warmupRounds] [timedRounds]");
+        System.exit(2);
+    }
+
+    /**
+     * Compiles a pattern into a one-rule machine.
+     *
+     * <p>Machine.addRule(String) silently retries a pattern that JsonRuleCompiler rejects with the
+     * legacy RuleCompiler, which accepts some texts EventBridge refuses. Going through
+     * JsonRuleCompiler.compile directly keeps exactly the compiler whose messages EventBridge shows.
+     */
+    static Machine compile(String name, String patternText, Machine machine) throws IOException {
+        List<Map<String, List<Patterns>>> rules = JsonRuleCompiler.compile(patternText);
+        for (Map<String, List<Patterns>> rule : rules) {
+            machine.addPatternRule(name, rule);
+        }
+        return machine;
+    }
+
+    /** The version Maven recorded in the shaded jar, so a bench result names what it measured. */
+    private static String eventRulerVersion() {
+        try (InputStream in = Harness.class.getResourceAsStream(
+                "/META-INF/maven/software.amazon.event.ruler/event-ruler/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getName() : m;
+    }
+
+    private static BufferedReader stdin() {
+        return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private static Writer stdout() {
+        return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private static void match() throws IOException {
+        // Value is a Machine, or a String holding the compile error.
+        Map<String, Object> cache = new LinkedHashMap<>(MACHINE_CACHE_SIZE, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+                return size() > MACHINE_CACHE_SIZE;
+            }
+        };
+        try (BufferedReader in = stdin(); Writer out = stdout()) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode request = JSON.readTree(line);
+                ObjectNode response = JSON.createObjectNode();
+                response.set("id", request.get("id"));
+                String patternText = request.path("pattern").asText();
+                Object compiled = cache.get(patternText);
+                if (compiled == null) {
+                    try {
+                        compiled = compile("rule", patternText, new Machine());
+                    } catch (Exception e) {
+                        compiled = message(e);
+                    }
+                    cache.put(patternText, compiled);
+                }
+                if (compiled instanceof String) {
+                    response.put("error", (String) compiled);
+                } else {
+                    JsonNode event = request.get("event");
+                    try {
+                        List<String> matched = ((Machine) compiled).rulesForJSONEvent(event.asText());
+                        response.put("match", !matched.isEmpty());
+                    } catch (Exception e) {
+                        response.put("eventError", message(e));
+                    }
+                }
+                out.write(JSON.writeValueAsString(response));
+                out.write('\n');
+            }
+        }
+    }
+
+    private static void check() throws IOException {
+        try (BufferedReader in = stdin(); Writer out = stdout()) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode request = JSON.readTree(line);
+                ObjectNode response = JSON.createObjectNode();
+                response.set("id", request.get("id"));
+                String error = JsonRuleCompiler.check(request.path("pattern").asText());
+                response.put("valid", error == null);
+                if (error == null) {
+                    response.putNull("error");
+                } else {
+                    response.put("error", error);
+                }
+                out.write(JSON.writeValueAsString(response));
+                out.write('\n');
+            }
+        }
+    }
+
+    private static void bench(Path patternsFile, Path eventsFile, int warmupRounds, int timedRounds)
+            throws Exception {
+        JsonNode patterns = JSON.readTree(Files.readString(patternsFile, StandardCharsets.UTF_8));
+        Machine machine = new Machine();
+        String[] names = new String[patterns.size()];
+        for (int i = 0; i < patterns.size(); i++) {
+            names[i] = "p" + i;
+            compile(names[i], patterns.get(i).asText(), machine);
+        }
+        List<String> events = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(eventsFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    events.add(line);
+                }
+            }
+        }
+
+        long sink = 0;
+        for (int r = 0; r < warmupRounds; r++) {
+            for (String event : events) {
+                sink += machine.rulesForJSONEvent(event).size();
+            }
+        }
+
+        double[] rates = new double[timedRounds];
+        long matchesPerRound = -1;
+        for (int r = 0; r < timedRounds; r++) {
+            long matches = 0;
+            long start = System.nanoTime();
+            for (String event : events) {
+                matches += machine.rulesForJSONEvent(event).size();
+            }
+            long elapsed = System.nanoTime() - start;
+            rates[r] = events.size() / (elapsed / 1e9);
+            matchesPerRound = matches;
+            sink += matches;
+        }
+
+        // Counted outside the timed loop so that the bookkeeping does not slow the measured one.
+        long[] byPattern = new long[names.length];
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            index.put(names[i], i);
+        }
+        for (String event : events) {
+            for (String rule : machine.rulesForJSONEvent(event)) {
+                byPattern[index.get(rule)]++;
+            }
+        }
+
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        ObjectNode result = JSON.createObjectNode();
+        result.put("engine", "event-ruler");
+        result.put("eventRulerVersion", eventRulerVersion());
+        result.put("java", System.getProperty("java.version"));
+        result.put("patterns", names.length);
+        result.put("events", events.size());
+        result.put("warmupRounds", warmupRounds);
+        result.put("timedRounds", timedRounds);
+        result.put("eventsPerSecond", timedRounds == 0 ? 0 : sorted[timedRounds / 2]);
+        result.put("bestEventsPerSecond", timedRounds == 0 ? 0 : sorted[timedRounds - 1]);
+        ArrayNode rounds = result.putArray("roundEventsPerSecond");
+        for (double rate : rates) {
+            rounds.add(rate);
+        }
+        result.put("matches", matchesPerRound);
+        ArrayNode perPattern = result.putArray("matchesByPattern");
+        for (long count : byPattern) {
+            perPattern.add(count);
+        }
+        result.put("sink", sink);
+        System.out.println(JSON.writeValueAsString(result));
+    }
+}
