@@ -24,6 +24,10 @@ step "jsii compile and API.md"
 npx projen compile
 npx projen docgen
 
+step "jsii compile on Node.js 22 too (npm package node@22)"
+npm exec --yes --package=node@22 -- node -e 'if (!process.version.startsWith("v22.")) { console.error("not Node.js 22: " + process.version); process.exit(1); }'
+npm exec --yes --package=node@22 -- node node_modules/jsii/bin/jsii --silence-warnings=reserved-word
+
 step "jest (snapshots frozen) and eslint"
 if npx projen test --json --outputFile=.tmp/jest-results.json; then jest_ok=1; else jest_ok=0; fi
 read -r jp jf < <(node -e 'const r=require("./.tmp/jest-results.json");console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)')
