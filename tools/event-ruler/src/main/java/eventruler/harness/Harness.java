@@ -161,6 +161,11 @@ public final class Harness {
                 }
                 out.write(JSON.writeValueAsString(response));
                 out.write('\n');
+                // Batch callers keep the buffer full; an interactive caller (the differential
+                // run's minimizer) waits for each answer, so flush whenever input runs dry.
+                if (!in.ready()) {
+                    out.flush();
+                }
             }
         }
     }
@@ -184,6 +189,9 @@ public final class Harness {
                 }
                 out.write(JSON.writeValueAsString(response));
                 out.write('\n');
+                if (!in.ready()) {
+                    out.flush();
+                }
             }
         }
     }
