@@ -1,0 +1,93 @@
+import { IConstruct } from 'constructs';
+import { identifierError } from './identifiers';
+
+/**
+ * What the member accounts forward, derived from the chosen patterns: the event sources and
+ * detail-types (which narrow the central bus policy) and the regions in which EventBridge
+ * delivers the events (where the forwarding rules must live).
+ */
+
+/** A pattern as the cross-account constructs need it. */
+export interface ForwardedPattern {
+  /** The EventBridge pattern JSON. */
+  readonly json: Record<string, unknown>;
+  /** Whether it matches console sign-in events, which are recorded in several regions. */
+  readonly includesConsoleSignIn: boolean;
+  /** Whether it matches read-only calls, delivered only to rules in the all-management-events state. */
+  readonly includesReadOnlyEvents: boolean;
+  /** What it matches, in words (rule descriptions, messages). */
+  readonly description: string;
+}
+
+/**
+ * The region whose default bus receives the events of global services (IAM, and root sign-in),
+ * per partition. In the commercial partition it is us-east-1; GovCloud (US) and China have their
+ * own home regions for global-service events.
+ */
+const GLOBAL_EVENTS_REGION: Record<string, string> = {
+  'aws': 'us-east-1',
+  'aws-us-gov': 'us-gov-west-1',
+  'aws-cn': 'cn-north-1',
+};
+
+/**
+ * The regions that record console sign-in events made through the global sign-in endpoint, in
+ * the commercial partition. Sign-ins through a regional endpoint are recorded in that region:
+ * add such regions with the `signInRegions` properties.
+ */
+export const GLOBAL_SIGN_IN_REGIONS = ['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2'];
+
+export function globalEventsRegion(partition: string): string | undefined {
+  return GLOBAL_EVENTS_REGION[partition];
+}
+
+/** The regions the patterns need forwarding rules in, home region first. */
+export function regionsForPatterns(patterns: ForwardedPattern[], signInRegions: string[], partition = 'aws'): string[] {
+  const home = globalEventsRegion(partition) ?? 'us-east-1';
+  const regions = [home];
+  if (patterns.some(p => p.includesConsoleSignIn)) {
+    for (const region of signInRegions) {
+      if (!regions.includes(region)) regions.push(region);
+    }
+  }
+  return regions;
+}
+
+function exactStrings(scope: IConstruct, pattern: ForwardedPattern, field: string, value: unknown): string[] {
+  const fix = `give every pattern (and every $or branch) a "${field}" list of exact values, e.g. IamEventPattern.changes().`;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw identifierError(scope,
+      `pattern '${pattern.description}' has no "${field}" list of exact values, which the central bus policy needs to narrow events:${field}.`,
+      fix);
+  }
+  for (const item of value) {
+    if (typeof item !== 'string') {
+      throw identifierError(scope,
+        `pattern '${pattern.description}' matches "${field}" with ${JSON.stringify(item)}, not an exact value; ` +
+        `the central bus policy can only narrow events:${field} to exact values.`,
+        fix);
+    }
+  }
+  return value as string[];
+}
+
+function branches(json: Record<string, unknown>): Record<string, unknown>[] {
+  const or = json.$or;
+  if (!Array.isArray(or)) return [json];
+  const rest = { ...json };
+  delete rest.$or;
+  return (or as Record<string, unknown>[]).flatMap(branch => branches({ ...rest, ...branch }));
+}
+
+/** The sources and detail-types the patterns can match, sorted, each once. */
+export function forwardedSourcesAndDetailTypes(scope: IConstruct, patterns: ForwardedPattern[]): { sources: string[]; detailTypes: string[] } {
+  const sources = new Set<string>();
+  const detailTypes = new Set<string>();
+  for (const pattern of patterns) {
+    for (const branch of branches(pattern.json)) {
+      exactStrings(scope, pattern, 'source', branch.source).forEach(s => sources.add(s));
+      exactStrings(scope, pattern, 'detail-type', branch['detail-type']).forEach(d => detailTypes.add(d));
+    }
+  }
+  return { sources: [...sources].sort(), detailTypes: [...detailTypes].sort() };
+}

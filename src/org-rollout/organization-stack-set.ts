@@ -1,0 +1,271 @@
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, BootstraplessSynthesizer, CfnParameter, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import { Construct, IConstruct } from 'constructs';
+
+/** Who calls StackSets for the organization. */
+export enum StackSetCaller {
+  /** The stack is deployed in an account registered as a StackSets delegated administrator. */
+  DELEGATED_ADMIN = 'DELEGATED_ADMIN',
+  /** The stack is deployed in the organization's management account. */
+  SELF = 'SELF',
+}
+
+/** Properties of an {@link OrganizationStackSet}. */
+export interface OrganizationStackSetProps {
+  /**
+   * The organizational units whose accounts get the member stack: `ou-xxxx-yyyyyyyy`, or the
+   * root `r-xxxx` for every account of the organization. Accounts created in, or moved into,
+   * these units later get it too.
+   */
+  readonly organizationalUnitIds: string[];
+
+  /** The regions each account gets the member stack in. */
+  readonly regions: string[];
+
+  /**
+   * The stack set's name: a letter, then letters, digits and hyphens, at most 128 characters.
+   *
+   * @default - derived from the construct path
+   */
+  readonly stackSetName?: string;
+
+  /**
+   * What the stack set is for, shown in the StackSets console.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Whether the central stack is deployed in a StackSets delegated administrator account or in
+   * the management account.
+   *
+   * @default StackSetCaller.DELEGATED_ADMIN
+   */
+  readonly callAs?: StackSetCaller;
+
+  /**
+   * Whether an account leaving the units keeps its member stack.
+   *
+   * @default false - the member stack is deleted when its account leaves the units
+   */
+  readonly retainStacksOnAccountRemoval?: boolean;
+
+  /**
+   * The share of accounts StackSets deploys to at once, 1 to 100.
+   *
+   * @default 100
+   */
+  readonly maxConcurrentPercentage?: number;
+
+  /**
+   * The share of accounts that may fail in a region before StackSets stops the operation there,
+   * 0 to 100.
+   *
+   * @default 10
+   */
+  readonly failureTolerancePercentage?: number;
+}
+
+const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const STACK_SET_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
+const PARAMETER_NAME = /^[a-zA-Z0-9]{1,255}$/;
+
+/** CloudFormation's limit on a template passed inline (`TemplateBody`), in bytes. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+const IAM_TYPES_AND_NAME_PROPERTIES: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+  'AWS::IAM::Policy': '',
+};
+
+function invalid(scope: IConstruct, problem: string, fix: string): Error {
+  return new Error(`${scope.node.path}: ${problem} Fix: ${fix}`);
+}
+
+/**
+ * Deploys a member stack to every account of some organizational units, in some regions, from
+ * the central app: one CloudFormation StackSet with service-managed permissions and automatic
+ * deployment, so accounts created in (or moved into) the units later get the stack too.
+ *
+ * Build the member side in `memberStack`, a stack of its own detached app, and pass central
+ * values (a bus ARN, a bucket name) with `passValue`, which turns them into StackSet parameters:
+ *
+ * ```ts
+ * const rollout = new OrganizationStackSet(this, 'Rollout', {
+ *   organizationalUnitIds: ['ou-ab12-cdef3456'],
+ *   regions: ['us-east-1'],
+ * });
+ * new IamEventForwarder(rollout.memberStack, 'Forward', {
+ *   centralBusArn: rollout.passValue('CentralBusArn', bus.eventBusArn),
+ * });
+ * ```
+ *
+ * Why not cdklabs/cdk-stacksets: it is the maintained CDK way of building StackSets and it works,
+ * but as a jsii dependency of this library it would have to be a peer dependency every user
+ * installs, in every language, pinned to one exact `0.0.x` release (a caret range does not span
+ * 0.0.x versions), so each of its frequent releases would conflict with users' own pins. It also
+ * ships the member template as a file asset, which needs the asset bucket it publishes to to be
+ * readable by StackSets (its `assetBuckets` setup) even for templates without assets. The member
+ * stacks here are small and have no assets, so the template goes inline (`TemplateBody`, up to
+ * 51,200 bytes, checked at synthesis) and the central values go as StackSet parameters: no
+ * extra dependency, no bucket, and the StackSet is updated whenever the template changes.
+ *
+ * The member stack uses the `BootstraplessSynthesizer` (member accounts need no CDK bootstrap;
+ * assets are refused) and is synthesized into a temporary directory when the central stack is.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+ */
+export class OrganizationStackSet extends Construct {
+  /** The stack every member account gets. Add the member-side constructs to it. */
+  public readonly memberStack: Stack;
+
+  /** The StackSet resource. */
+  public readonly stackSet: cloudformation.CfnStackSet;
+
+  private readonly memberApp: App;
+  private readonly parameters: cloudformation.CfnStackSet.ParameterProperty[] = [];
+  private template?: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: OrganizationStackSetProps) {
+    super(scope, id);
+
+    checkList(this, 'organizationalUnitIds', props.organizationalUnitIds, OU_ID,
+      'write organizational unit ids as ou-<root part>-<unit part> (or the root as r-<id>), as `aws organizations list-organizational-units-for-parent` prints them.');
+    checkList(this, 'regions', props.regions, REGION, 'write region names such as us-east-1.');
+    if (props.stackSetName !== undefined && !Token.isUnresolved(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
+      throw invalid(this, `stackSetName '${props.stackSetName}' is not a valid StackSet name.`,
+        'start with a letter and use only letters, digits and hyphens, at most 128 characters.');
+    }
+    checkPercentage(this, 'maxConcurrentPercentage', props.maxConcurrentPercentage, 1);
+    checkPercentage(this, 'failureTolerancePercentage', props.failureTolerancePercentage, 0);
+
+    // An outdir of its own: without one, under the CDK CLI the detached app would write into
+    // CDK_OUTDIR, the central app's cloud assembly.
+    this.memberApp = new App({
+      outdir: path.join(os.tmpdir(), `organization-stack-set-${randomUUID()}`),
+      autoSynth: false,
+      analyticsReporting: false,
+    });
+    this.memberStack = new Stack(this.memberApp, 'Member', {
+      synthesizer: new BootstraplessSynthesizer(),
+      analyticsReporting: false,
+      description: props.description,
+    });
+
+    this.stackSet = new cloudformation.CfnStackSet(this, 'Resource', {
+      stackSetName: props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-', allowedSpecialCharacters: '-' }),
+      description: props.description,
+      permissionModel: 'SERVICE_MANAGED',
+      callAs: props.callAs ?? StackSetCaller.DELEGATED_ADMIN,
+      autoDeployment: {
+        enabled: true,
+        retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval ?? false,
+      },
+      managedExecution: { Active: true },
+      operationPreferences: {
+        regionConcurrencyType: 'PARALLEL',
+        concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+        maxConcurrentPercentage: props.maxConcurrentPercentage ?? 100,
+        failureTolerancePercentage: props.failureTolerancePercentage ?? 10,
+      },
+      stackInstancesGroup: [{
+        deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
+        regions: props.regions,
+      }],
+      parameters: Lazy.any({ produce: () => this.parameters.length > 0 ? this.parameters : undefined }),
+      capabilities: Lazy.list({ produce: () => this.capabilities() }, { omitEmpty: true }),
+      templateBody: Lazy.string({ produce: () => this.templateBody() }),
+    });
+  }
+
+  /**
+   * Passes a value of the central app (a token such as a bus ARN, or a plain string) to the
+   * member stack, as a StackSet parameter.
+   *
+   * @param name the parameter's name in the member template: letters and digits
+   * @param value the value, resolved in the central stack
+   * @returns the value to use in `memberStack`
+   */
+  public passValue(name: string, value: string): string {
+    if (!PARAMETER_NAME.test(name)) {
+      throw invalid(this, `parameter name '${name}' is not valid.`, 'use letters and digits only.');
+    }
+    if (this.parameters.some(p => p.parameterKey === name)) {
+      throw invalid(this, `parameter '${name}' is passed twice.`, 'pass each value once and reuse the returned string.');
+    }
+    const parameter = new CfnParameter(this.memberStack, name, { type: 'String' });
+    this.parameters.push({ parameterKey: name, parameterValue: value });
+    return parameter.valueAsString;
+  }
+
+  /** The member template, synthesized once (on first use) into a temporary directory that is removed afterwards. */
+  public memberTemplate(): Record<string, unknown> {
+    if (this.template === undefined) {
+      try {
+        const assembly = this.memberApp.synth({ validateOnSynthesis: true });
+        this.template = assembly.getStackArtifact(this.memberStack.artifactId).template as Record<string, unknown>;
+      } finally {
+        fs.rmSync(this.memberApp.outdir, { recursive: true, force: true });
+      }
+    }
+    return this.template!;
+  }
+
+  private templateBody(): string {
+    const body = JSON.stringify(this.memberTemplate());
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > TEMPLATE_BODY_LIMIT) {
+      throw invalid(this, `the member template is ${bytes} bytes; a StackSet takes at most ${TEMPLATE_BODY_LIMIT} bytes inline.`,
+        'move resources out of the member stack (it should hold only what every account needs).');
+    }
+    return body;
+  }
+
+  private capabilities(): string[] {
+    const resources = (this.memberTemplate().Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    let iamResources = false;
+    let namedIamResources = false;
+    for (const resource of Object.values(resources)) {
+      const nameProperty = IAM_TYPES_AND_NAME_PROPERTIES[resource.Type];
+      if (nameProperty === undefined) continue;
+      iamResources = true;
+      if (nameProperty !== '' && resource.Properties?.[nameProperty] !== undefined) namedIamResources = true;
+    }
+    if (namedIamResources) return ['CAPABILITY_NAMED_IAM'];
+    return iamResources ? ['CAPABILITY_IAM'] : [];
+  }
+}
+
+function checkList(scope: IConstruct, what: string, values: string[], shape: RegExp, fix: string): void {
+  if (values.length === 0) {
+    throw invalid(scope, `${what} is empty.`, `give at least one: ${fix}`);
+  }
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (Token.isUnresolved(value)) continue;
+    if (!shape.test(value)) {
+      throw invalid(scope, `${what} entry '${value}' is not valid.`, fix);
+    }
+    if (seen.has(value)) {
+      throw invalid(scope, `${what} lists '${value}' twice.`, 'list each once.');
+    }
+    seen.add(value);
+  }
+}
+
+function checkPercentage(scope: IConstruct, what: string, value: number | undefined, min: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > 100) {
+    throw invalid(scope, `${what} is ${value}.`, `give a whole number from ${min} to 100.`);
+  }
+}
