@@ -1,0 +1,262 @@
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  accountLogsPath, checkOrganizationId, checkS3KeyPrefix, checkSamePartition, invalidValue, parseKmsKeyArn, parseTrailArn,
+} from './identifiers';
+import { SERVICE_ROLE_NAME_PREFIX, SERVICE_ROLE_PATH } from './policy-generation-statements';
+
+/** What a role name may contain, and how long it may be. */
+const ROLE_NAME_CHARACTERS = /^[\w+=,.@-]*$/;
+const MAX_ROLE_NAME_LENGTH = 64;
+
+/** The service principal of IAM Access Analyzer. */
+const ACCESS_ANALYZER_SERVICE = 'access-analyzer.amazonaws.com';
+
+/**
+ * Properties of `AccessAnalyzerServiceRole`.
+ *
+ * Every value describes the organization trail (which lives in another account); nothing is
+ * specific to the account the role is deployed in, so one set of values serves every account
+ * (for example as one CloudFormation StackSet).
+ */
+export interface AccessAnalyzerServiceRoleProps {
+  /**
+   * Id of the organization (`o-...`): the trail writes each account's logs under
+   * `[prefix/]AWSLogs/<organizationId>/<account>/`.
+   */
+  readonly organizationId: string;
+
+  /**
+   * ARN of the organization trail: `arn:<partition>:cloudtrail:<home region>:<management account>:trail/<name>`.
+   *
+   * The role may read this trail's settings (`cloudtrail:GetTrail`) and nothing else of CloudTrail.
+   * Must be in the partition of the stack.
+   */
+  readonly trailArn: string;
+
+  /** Name of the bucket the organization trail writes to. */
+  readonly bucketName: string;
+
+  /**
+   * The trail's S3 key prefix, without leading or trailing `/`.
+   *
+   * @default - the trail has no prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * ARN of the KMS key the trail encrypts its log files with (`arn:<partition>:kms:<region>:<account>:key/<id>`;
+   * not an alias).
+   *
+   * The role may then decrypt with it, through S3 in the key's region only, what this trail encrypted.
+   *
+   * @default - the log files are not encrypted with a KMS key, and the role gets no KMS permission
+   */
+  readonly encryptionKeyArn?: string;
+
+  /**
+   * What follows `AccessAnalyzerMonitorServiceRole` in the role name.
+   *
+   * The bucket and key policies admit only roles named `AccessAnalyzerMonitorServiceRole*` on the
+   * path `/service-role/`, so only the end of the name can be chosen: up to 32 letters, digits or
+   * `+=,.@_-` (the IAM console itself uses `_` and a random suffix). Role names are unique per
+   * account, so give each role in one account its own suffix.
+   *
+   * @default - no suffix: the role is named `AccessAnalyzerMonitorServiceRole`
+   */
+  readonly roleNameSuffix?: string;
+}
+
+/**
+ * The service role IAM Access Analyzer assumes, in a member account, to generate policies from the
+ * organization trail's logs.
+ *
+ * The role is at `/service-role/AccessAnalyzerMonitorServiceRole<suffix>` (the name the bucket and key
+ * policies of `OrgTrailAnalyzerAccess` admit) and trusts only `access-analyzer.amazonaws.com`, acting
+ * for this account (`aws:SourceAccount`). Its one inline policy allows, and only on the named
+ * resources:
+ *
+ * - `cloudtrail:GetTrail` on the organization trail;
+ * - `iam:GenerateServiceLastAccessedDetails` on this account's roles and users, and
+ *   `iam:GetServiceLastAccessedDetails` (which has no resource);
+ * - `s3:ListBucket` on the trail bucket and `s3:GetObject` on this account's own log files,
+ *   `[prefix/]AWSLogs/<organization id>/<this account>/*`;
+ * - with an encryption key, `kms:Decrypt` on that key, through S3 in the key's region, for this
+ *   trail's encryption context.
+ *
+ * The construct holds no account id or region literal of its own (it uses `AWS::AccountId` and
+ * `AWS::Partition`), so the same template deploys to every account, for example through a
+ * service-managed CloudFormation StackSet. IAM is global: deploy it in one region per account.
+ *
+ * @example
+ * const role = new AccessAnalyzerServiceRole(this, 'AnalyzerRole', {
+ *   organizationId: 'o-a1b2c3d4e5',
+ *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+ *   bucketName: 'org-trail-logs-111122223333',
+ *   encryptionKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+ * });
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+ */
+export class AccessAnalyzerServiceRole extends Construct {
+  /** The start of every Access Analyzer service role name that the organization's bucket policy admits. */
+  public static readonly ROLE_NAME_PREFIX = SERVICE_ROLE_NAME_PREFIX;
+
+  /** The path of the role. */
+  public static readonly ROLE_PATH = SERVICE_ROLE_PATH;
+
+  /** The role. */
+  public readonly role: iam.IRole;
+
+  /** ARN of the role: pass it as `accessRoleArn` to `StartPolicyGenerationRequest.forPrincipal`. */
+  public readonly roleArn: string;
+
+  /** Name of the role (`AccessAnalyzerMonitorServiceRole<suffix>`). */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: AccessAnalyzerServiceRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const where = this.node.path;
+
+    checkOrganizationId(where, props.organizationId);
+    checkS3KeyPrefix(where, props.prefix);
+    checkBucketName(where, props.bucketName);
+    const suffix = props.roleNameSuffix ?? '';
+    checkRoleNameSuffix(where, suffix);
+    const trail = parseTrailArn(where, 'trailArn', props.trailArn);
+    if (trail) {
+      checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, stack.partition, `stack ${stack.stackName}`);
+    }
+    const key = props.encryptionKeyArn === undefined ? undefined : parseKmsKeyArn(where, 'encryptionKeyArn', props.encryptionKeyArn);
+    if (key) {
+      checkSamePartition(where, 'encryptionKeyArn', props.encryptionKeyArn!, key.partition, stack.partition, `stack ${stack.stackName}`);
+    }
+
+    const bucketArn = `arn:${stack.partition}:s3:::${props.bucketName}`;
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ReadTrailSettings',
+        actions: ['cloudtrail:GetTrail'],
+        resources: [props.trailArn],
+      }),
+      // Access Analyzer asks IAM for the last-accessed services of the role or user it generates a
+      // policy for, which is always in this account.
+      new iam.PolicyStatement({
+        sid: 'GenerateServiceLastAccessedDetails',
+        actions: ['iam:GenerateServiceLastAccessedDetails'],
+        resources: [
+          `arn:${stack.partition}:iam::${stack.account}:role/*`,
+          `arn:${stack.partition}:iam::${stack.account}:user/*`,
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'GetServiceLastAccessedDetails',
+        actions: ['iam:GetServiceLastAccessedDetails'],
+        resources: ['*'],
+      }),
+      // Listing is not narrowed with an s3:prefix condition: the IAM User Guide grants it on the
+      // whole bucket, and which prefixes Access Analyzer lists is not documented.
+      new iam.PolicyStatement({
+        sid: 'ListTrailBucket',
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadOwnAccountLogs',
+        actions: ['s3:GetObject'],
+        resources: [`${bucketArn}/${accountLogsPath(props.prefix, props.organizationId, stack.account)}*`],
+      }),
+    ];
+    if (props.encryptionKeyArn !== undefined) {
+      // S3 calls KMS in the bucket's region, which is the key's region (SSE-KMS keys are regional).
+      const keyRegion = key ? key.region : Arn.split(props.encryptionKeyArn, ArnFormat.SLASH_RESOURCE_NAME).region!;
+      statements.push(new iam.PolicyStatement({
+        sid: 'DecryptOwnAccountLogs',
+        actions: ['kms:Decrypt'],
+        resources: [props.encryptionKeyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `s3.${keyRegion}.${stack.urlSuffix}`,
+            'kms:EncryptionContext:aws:cloudtrail:arn': props.trailArn,
+          },
+        },
+      }));
+    }
+
+    this.roleName = `${SERVICE_ROLE_NAME_PREFIX}${suffix}`;
+    const role = new iam.Role(this, 'Role', {
+      roleName: this.roleName,
+      path: SERVICE_ROLE_PATH,
+      description: 'Lets IAM Access Analyzer read this account\'s logs of the organization trail to generate policies',
+      assumedBy: new iam.ServicePrincipal(ACCESS_ANALYZER_SERVICE, {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      inlinePolicies: { PolicyGeneration: new iam.PolicyDocument({ statements }) },
+    });
+    this.role = role;
+    this.roleArn = role.roleArn;
+  }
+
+  /**
+   * Grants what a user or role needs to run policy generation with this service role: pass it to
+   * Access Analyzer (`iam:GetRole`, and `iam:PassRole` only to `access-analyzer.amazonaws.com`), and
+   * start, read, list and cancel policy generations.
+   *
+   * The IAM console also needs `cloudtrail:ListTrails` to offer the trails; the CLI and API do not.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+   */
+  public grantStartPolicyGeneration(grantee: iam.IGrantable): iam.Grant {
+    const getRole = iam.Grant.addToPrincipal({ grantee, actions: ['iam:GetRole'], resourceArns: [this.roleArn] });
+    const passRole = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': ACCESS_ANALYZER_SERVICE } },
+    });
+    // These four actions have no resource type: '*' is the only resource they accept.
+    const generate = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'access-analyzer:StartPolicyGeneration',
+        'access-analyzer:GetGeneratedPolicy',
+        'access-analyzer:ListPolicyGenerations',
+        'access-analyzer:CancelPolicyGeneration',
+      ],
+      resourceArns: ['*'],
+    });
+    return getRole.combine(passRole).combine(generate);
+  }
+}
+
+function checkRoleNameSuffix(where: string, suffix: string): void {
+  if (Token.isUnresolved(suffix)) return;
+  const maxSuffix = MAX_ROLE_NAME_LENGTH - SERVICE_ROLE_NAME_PREFIX.length;
+  if (!ROLE_NAME_CHARACTERS.test(suffix)) {
+    const cleaned = suffix.replace(/[^\w+=,.@-]/g, '');
+    throw invalidValue(where, `roleNameSuffix '${suffix}' has characters IAM role names cannot have.`,
+      `use only letters, digits and "+=,.@_-"${cleaned.length > 0 ? `, for example '${cleaned.slice(0, maxSuffix)}'` : ''}.`);
+  }
+  if (suffix.length > maxSuffix) {
+    throw invalidValue(where,
+      `roleNameSuffix '${suffix}' is ${suffix.length} characters long; after '${SERVICE_ROLE_NAME_PREFIX}' (${SERVICE_ROLE_NAME_PREFIX.length}) at most ${maxSuffix} fit in a role name (${MAX_ROLE_NAME_LENGTH}).`,
+      `shorten it, for example to '${suffix.slice(0, maxSuffix)}'.`);
+  }
+}
+
+/** S3 general purpose bucket names: 3 to 63 lower-case letters, digits, `.` and `-`. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function checkBucketName(where: string, bucketName: string): void {
+  if (Token.isUnresolved(bucketName)) return;
+  if (bucketName.startsWith('arn:')) {
+    const name = bucketName.split(':').pop();
+    throw invalidValue(where, `bucketName '${bucketName}' is an ARN.`, `pass the name alone${name ? `, '${name}'` : ''}.`);
+  }
+  if (!BUCKET_NAME.test(bucketName)) {
+    throw invalidValue(where, `bucketName '${bucketName}' is not an S3 bucket name.`,
+      'pass the name of the organization trail\'s bucket (`aws cloudtrail get-trail --name <trail> --query Trail.S3BucketName`): 3 to 63 lower-case letters, digits, "." or "-".');
+  }
+}

@@ -1,0 +1,3 @@
+export * from './org-trail-analyzer-access';
+export * from './access-analyzer-service-role';
+export * from './start-policy-generation-request';
