@@ -1,3 +1,4 @@
+import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
 import { identifierError } from './identifiers';
 
@@ -11,10 +12,14 @@ import { identifierError } from './identifiers';
 export interface ForwardedPattern {
   /** The EventBridge pattern JSON. */
   readonly json: Record<string, unknown>;
+  /** The same pattern for aws-cdk-lib's `Rule`. */
+  readonly eventPattern: events.EventPattern;
   /** Whether it matches console sign-in events, which are recorded in several regions. */
   readonly includesConsoleSignIn: boolean;
   /** Whether it matches read-only calls, delivered only to rules in the all-management-events state. */
   readonly includesReadOnlyEvents: boolean;
+  /** Whether it matches events of regional services (recorded in every region). */
+  readonly includesRegionalEvents: boolean;
   /** What it matches, in words (rule descriptions, messages). */
   readonly description: string;
 }
@@ -39,6 +44,11 @@ export const GLOBAL_SIGN_IN_REGIONS = ['us-east-1', 'us-east-2', 'eu-north-1', '
 
 export function globalEventsRegion(partition: string): string | undefined {
   return GLOBAL_EVENTS_REGION[partition];
+}
+
+/** The home regions of global-service events in every partition (distinct region names). */
+export function allGlobalEventsRegions(): string[] {
+  return Object.values(GLOBAL_EVENTS_REGION);
 }
 
 /** The regions the patterns need forwarding rules in, home region first. */

@@ -1,0 +1,63 @@
+import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { identifierError } from './identifiers';
+
+/** Options of the central bus target. */
+export interface CentralBusTargetOptions {
+  /** ARN of the central bus. */
+  readonly busArn: string;
+  /** Role EventBridge assumes to put events on the bus, or undefined for a bus in the rule's account and region. */
+  readonly role?: iam.IRole;
+  /** Queue for events that could not be delivered. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Retry attempts, 0 to 185. */
+  readonly retryAttempts: number;
+  /** How long to retry, 1 minute to 24 hours. */
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * A rule target that puts the matched event, unchanged, on the central bus.
+ *
+ * In place of aws-cdk-lib's `targets.EventBus`, which always creates a role and has no retry
+ * policy (aws-cdk#28735): this one takes the role from the caller (none for a bus in the same
+ * account and region), writes the retry policy, and lets only its own rule send to the
+ * dead-letter queue (`aws:SourceArn`). No `input`: EventBridge refuses input transformation on
+ * event bus targets, so the readable message is built by the rule on the central bus.
+ */
+export class CentralBusTarget implements events.IRuleTarget {
+  constructor(private readonly options: CentralBusTargetOptions) {}
+
+  public bind(rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
+    const { retryAttempts, maxEventAge } = this.options;
+    if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)) {
+      throw identifierError(rule, `retryAttempts is ${retryAttempts}.`, 'give a whole number from 0 to 185.');
+    }
+    const seconds = maxEventAge.toSeconds({ integral: false });
+    if (!maxEventAge.isUnresolved() && (seconds < 60 || seconds > 86_400)) {
+      throw identifierError(rule, `maxEventAge is ${maxEventAge.toHumanString()}.`, 'give a duration from 1 minute to 24 hours.');
+    }
+
+    const ruleArn = events.CfnRule.arnForRule(rule);
+    this.options.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowSendFromRule${Names.nodeUniqueId(rule.node)}`,
+      effect: iam.Effect.ALLOW,
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [this.options.deadLetterQueue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+    }));
+
+    return {
+      arn: this.options.busArn,
+      role: this.options.role,
+      deadLetterConfig: { arn: this.options.deadLetterQueue.queueArn },
+      retryPolicy: {
+        maximumRetryAttempts: retryAttempts,
+        maximumEventAgeInSeconds: maxEventAge.toSeconds({ integral: true }),
+      },
+    };
+  }
+}
