@@ -38,6 +38,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
 
   tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'bench', 'scripts', 'examples', 'projenrc', '.projenrc.ts'],
+    // One root dev tsconfig covers src, test and tooling; the project service would look for a
+    // tsconfig.json next to each file and miss test/.
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
 
   publishToPypi: {
     distName: 'cdk-iam-change-alerts',

@@ -1,1 +1,2 @@
 export * from './event-pattern-matcher';
+export * from './input-transformer';
