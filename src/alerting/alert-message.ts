@@ -1,0 +1,83 @@
+import * as events from 'aws-cdk-lib/aws-events';
+
+/**
+ * What an alert says: the input EventBridge sends to the alert topic for each matched event.
+ *
+ * - `AlertMessage.readable()`: a plain-text summary of the CloudTrail record (the default).
+ * - `AlertMessage.rawEvent()`: the whole event as JSON, for machines.
+ * - `AlertMessage.custom(input)`: your own `events.RuleTargetInput`.
+ */
+export abstract class AlertMessage {
+  /**
+   * A plain-text summary a person can act on, built by an input transformer.
+   *
+   * One line each for: the event name and account; who made the call (principal type and ARN,
+   * and for an assumed role the role that issued the session); what was called (event name,
+   * service, request parameters); where (account, region, source IP address, user agent); when;
+   * the error code and message if the call failed (empty when it succeeded); the CloudTrail
+   * event ID with a console link to the event; and the rule that matched.
+   *
+   * Each line is delivered in double quotes, the form EventBridge gives multi-line text (CDK's
+   * `RuleTargetInput.fromMultilineText`). Fields a record lacks are left empty; request
+   * parameters appear as their JSON without the quotes.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+   */
+  public static readable(): AlertMessage {
+    return new CustomMessage(events.RuleTargetInput.fromMultilineText(readableTemplate()));
+  }
+
+  /**
+   * The whole EventBridge event as JSON, unchanged.
+   */
+  public static rawEvent(): AlertMessage {
+    return new CustomMessage(events.RuleTargetInput.fromEventPath('$'));
+  }
+
+  /**
+   * A message of your own.
+   *
+   * @param input for example
+   *   `events.RuleTargetInput.fromText(\`${events.EventField.fromPath('$.detail.eventName')} by ${events.EventField.fromPath('$.detail.userIdentity.arn')}\`)`
+   */
+  public static custom(input: events.RuleTargetInput): AlertMessage {
+    return new CustomMessage(input);
+  }
+
+  /**
+   * The rule target input that produces this message.
+   */
+  public abstract toRuleTargetInput(): events.RuleTargetInput;
+}
+
+class CustomMessage extends AlertMessage {
+  constructor(private readonly input: events.RuleTargetInput) {
+    super();
+  }
+
+  public toRuleTargetInput(): events.RuleTargetInput {
+    return this.input;
+  }
+}
+
+function readableTemplate(): string {
+  const field = (path: string) => events.EventField.fromPath(path);
+  const eventName = field('$.detail.eventName');
+  const account = field('$.account');
+  const region = field('$.detail.awsRegion');
+  const eventId = field('$.detail.eventID');
+  return [
+    `IAM change alert: ${eventName} in account ${account}`,
+    `Who: ${field('$.detail.userIdentity.type')} ${field('$.detail.userIdentity.arn')}`,
+    'Session issued by (assumed roles only): '
+      + `${field('$.detail.userIdentity.sessionContext.sessionIssuer.type')} ${field('$.detail.userIdentity.sessionContext.sessionIssuer.arn')}`,
+    `What: ${eventName} on ${field('$.detail.eventSource')}`,
+    `Request parameters: ${field('$.detail.requestParameters')}`,
+    `Where: account ${account}, region ${region}, source IP address ${field('$.detail.sourceIPAddress')}`,
+    `User agent: ${field('$.detail.userAgent')}`,
+    `When: ${field('$.detail.eventTime')}`,
+    `Error (empty if the call succeeded): ${field('$.detail.errorCode')} ${field('$.detail.errorMessage')}`,
+    `CloudTrail event ${eventId}: https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`,
+    'Matched by EventBridge rule: <aws.events.rule-name>',
+  ].join('\n');
+}

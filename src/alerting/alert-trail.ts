@@ -1,0 +1,104 @@
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { HardenedTrail, HardenedTrailProps } from './hardened-trail';
+import { invalidInput } from './invalid-input';
+
+/**
+ * What an `AlertTrail` gives the construct that binds it.
+ */
+interface AlertTrailBinding {
+  /** The trail created for the alerts, if one was created. */
+  readonly createdTrail?: HardenedTrail;
+  /** ARN of the trail the alerts rely on, when known. */
+  readonly trailArn?: string;
+}
+
+/**
+ * Which CloudTrail trail records the IAM API calls the alerts are built from.
+ *
+ * CloudTrail delivers `AWS API Call via CloudTrail` events to EventBridge only while a trail
+ * with management events (write-only or all) exists in the rule's region, us-east-1 for IAM.
+ * Choose one:
+ *
+ * - `AlertTrail.create()`: a new hardened, multi-region trail (see `HardenedTrail`).
+ * - `AlertTrail.existing(trailArn)`: a trail you already have.
+ * - `AlertTrail.organizationTrail()`: your AWS Organizations trail records this account.
+ *
+ * @example
+ * AlertTrail.existing('arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events');
+ */
+export abstract class AlertTrail {
+  /**
+   * Create a new hardened trail for this account.
+   *
+   * Management events beyond the first copy in an account are charged by CloudTrail; if the
+   * account already has a trail with management events, use `existing` instead.
+   *
+   * @see https://aws.amazon.com/cloudtrail/pricing/
+   */
+  public static create(props: HardenedTrailProps = {}): AlertTrail {
+    return new CreatedTrail(props);
+  }
+
+  /**
+   * Rely on a trail that already exists.
+   *
+   * The trail must record management events (write-only or all) in us-east-1: a multi-region
+   * trail, or a trail whose home region is us-east-1, with global service events included.
+   *
+   * @param trailArn ARN of the trail, `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`
+   */
+  public static existing(trailArn: string): AlertTrail {
+    return new ExistingTrail(trailArn);
+  }
+
+  /**
+   * Rely on the AWS Organizations trail, which records management events in every member account.
+   *
+   * Nothing is created. The organization trail must be multi-region and include management
+   * events; AWS Control Tower's trail does.
+   */
+  public static organizationTrail(): AlertTrail {
+    return new OrganizationTrail();
+  }
+
+  /**
+   * Create or reference the trail.
+   *
+   * @internal
+   */
+  public abstract _bind(scope: Construct): AlertTrailBinding;
+}
+
+class CreatedTrail extends AlertTrail {
+  constructor(private readonly props: HardenedTrailProps) {
+    super();
+  }
+
+  public _bind(scope: Construct): AlertTrailBinding {
+    const createdTrail = new HardenedTrail(scope, 'Trail', this.props);
+    return { createdTrail, trailArn: createdTrail.trailArn };
+  }
+}
+
+class ExistingTrail extends AlertTrail {
+  constructor(private readonly trailArn: string) {
+    super();
+  }
+
+  public _bind(scope: Construct): AlertTrailBinding {
+    if (!Token.isUnresolved(this.trailArn)
+      && !/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/.test(this.trailArn)) {
+      throw invalidInput(scope,
+        `AlertTrail.existing() got '${this.trailArn}', which is not a CloudTrail trail ARN.`,
+        "pass the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (`aws cloudtrail describe-trails` lists it as TrailARN).");
+    }
+    return { trailArn: this.trailArn };
+  }
+}
+
+class OrganizationTrail extends AlertTrail {
+  public _bind(_scope: Construct): AlertTrailBinding {
+    return {};
+  }
+}

@@ -1,0 +1,130 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertDeadLetterQueue } from '../../src/alerting/alert-dead-letter-queue';
+import { AlertDeliveryAlarms, AlertDeliveryAlarmsProps } from '../../src/alerting/alert-delivery-alarms';
+import { EncryptedAlertTopic } from '../../src/alerting/encrypted-alert-topic';
+import { newStack, statementsOf } from './test-stacks';
+
+interface Fixture {
+  readonly stack: Stack;
+  readonly alarms: AlertDeliveryAlarms;
+  readonly rule: events.Rule;
+  readonly encrypted: EncryptedAlertTopic;
+  readonly template: Template;
+}
+
+function alarmsWith(overrides: Partial<AlertDeliveryAlarmsProps> = {}): Fixture {
+  const stack = newStack();
+  const encrypted = new EncryptedAlertTopic(stack, 'Alerts');
+  const rule = new events.Rule(stack, 'Rule', { ruleName: 'iam-changes', eventPattern: { source: ['aws.iam'] } });
+  const deadLetterQueue = new AlertDeadLetterQueue(stack, 'DeadLetters').queue;
+  const alarms = new AlertDeliveryAlarms(stack, 'DeliveryAlarms', {
+    rule, deadLetterQueue, alarmTopic: encrypted.topic, ...overrides,
+  });
+  return { stack, alarms, rule, encrypted, template: Template.fromStack(stack) };
+}
+
+function alarmProperties(fixture: Fixture, alarm: { node: { defaultChild?: any } }): any {
+  const id = fixture.stack.getLogicalId(alarm.node.defaultChild);
+  return fixture.template.toJSON().Resources[id].Properties;
+}
+
+describe('AlertDeliveryAlarms', () => {
+  test("goes off on any of the rule's FailedInvocations in five minutes, treating missing data as not breaching", () => {
+    const fixture = alarmsWith();
+    expect(alarmProperties(fixture, fixture.alarms.failedInvocationsAlarm)).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: [{ Name: 'RuleName', Value: fixture.stack.resolve(fixture.rule.ruleName) }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test("goes off on any of the rule's InvocationsFailedToBeSentToDlq, treating missing data as not breaching", () => {
+    const fixture = alarmsWith();
+    expect(alarmProperties(fixture, fixture.alarms.deadLetterFailuresAlarm)).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'InvocationsFailedToBeSentToDlq',
+      Dimensions: [{ Name: 'RuleName', Value: fixture.stack.resolve(fixture.rule.ruleName) }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('goes off when a message waits in the dead-letter queue, treating missing data as not breaching', () => {
+    const fixture = alarmsWith();
+    expect(alarmProperties(fixture, fixture.alarms.deadLetterQueueDepthAlarm!)).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^DeadLettersQueue/), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('has no queue alarm without a dead-letter queue', () => {
+    const fixture = alarmsWith({ deadLetterQueue: undefined });
+    expect(fixture.alarms.deadLetterQueueDepthAlarm).toBeUndefined();
+    expect(fixture.alarms.alarms).toHaveLength(2);
+    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  test('sums over the given period', () => {
+    const fixture = alarmsWith({ period: Duration.minutes(1) });
+    for (const alarm of fixture.alarms.alarms) {
+      expect(alarmProperties(fixture, alarm).Period).toBe(60);
+    }
+  });
+
+  test('notifies the alarm topic from every alarm', () => {
+    const fixture = alarmsWith();
+    expect(fixture.alarms.alarms).toHaveLength(3);
+    for (const alarm of fixture.alarms.alarms) {
+      expect(alarmProperties(fixture, alarm).AlarmActions).toEqual([fixture.stack.resolve(fixture.encrypted.topic.topicArn)]);
+    }
+  });
+
+  test('lets CloudWatch publish to the topic only for these alarms', () => {
+    const fixture = alarmsWith();
+    expect(statementsOf(fixture.template, 'AWS::SNS::TopicPolicy')).toContainEqual({
+      Sid: expect.stringMatching(/^AllowPublishFromAlarmsOfTestStackDeliveryAlarms[A-F0-9]{8}$/),
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: fixture.stack.resolve(fixture.encrypted.topic.topicArn),
+      Condition: { ArnEquals: { 'aws:SourceArn': fixture.alarms.alarms.map((alarm) => fixture.stack.resolve(alarm.alarmArn)) } },
+    });
+  });
+
+  test("lets CloudWatch use the topic's key, with no aws:SourceArn or aws:SourceAccount condition", () => {
+    const fixture = alarmsWith();
+    expect(statementsOf(fixture.template, 'AWS::KMS::Key')).toContainEqual({
+      Sid: 'AllowCloudWatchToPublishToEncryptedTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+    });
+  });
+
+  test('warns that an imported alarm topic needs its policies added by hand', () => {
+    const stack = newStack();
+    const rule = new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.iam'] } });
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'OpsTopic', 'arn:aws:sns:us-east-1:111111111111:ops');
+    new AlertDeliveryAlarms(stack, 'DeliveryAlarms', { rule, alarmTopic });
+    Annotations.fromStack(stack).hasWarning('/TestStack/DeliveryAlarms', Match.stringLikeRegexp(
+      'The alarm topic arn:aws:sns:us-east-1:111111111111:ops .*cloudwatch.amazonaws.com sns:Publish.*'
+      + 'cdk-iam-change-alerts:addAlarmTopicPolicyManually'));
+  });
+});
