@@ -1,9 +1,9 @@
-import { Annotations, CfnOutput, CfnResource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, IResolveContext, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkOrganizationId, checkS3KeyPrefix, checkSamePartition, invalidValue, parseTrailArn } from './identifiers';
+import { checkOrganizationId, checkS3KeyPrefix, checkSamePartition, parseTrailArn } from './identifiers';
 import { bucketStatement, keyStatement } from './policy-generation-statements';
 
 /** Id prefix of the warnings this construct adds (acknowledge them with `Annotations.acknowledgeWarning`). */
@@ -206,9 +206,10 @@ export class OrgTrailAnalyzerAccess extends Construct {
   }
 
   /**
-   * Sets Object Ownership to `BucketOwnerEnforced` on a bucket defined in this app when it has none,
-   * accepts `BucketOwnerEnforced` and `BucketOwnerPreferred`, and rejects `ObjectWriter`. What cannot be
-   * read (an imported bucket, a token) is left alone with a warning.
+   * Makes every object of a bucket defined in this app belong to the bucket owner: Object Ownership
+   * becomes `BucketOwnerEnforced` where nothing else is set, and a validation rejects `ObjectWriter`.
+   * The L2 bucket computes its Object Ownership lazily (it can still change, for example when the
+   * bucket becomes a log target), so both happen when the template is rendered, not now.
    */
   private ensureOwnerOwnsObjects(bucket: s3.IBucket): void {
     const child = bucket.node.defaultChild;
@@ -221,27 +222,38 @@ export class OrgTrailAnalyzerAccess extends Construct {
         + 'set Object Ownership to BucketOwnerEnforced (or BucketOwnerPreferred). Only log files written after that change can be analysed.');
       return;
     }
-    const controls = cfnBucket.ownershipControls;
-    if (controls === undefined) {
-      cfnBucket.ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED }] };
-      return;
-    }
-    const rules = Tokenization.isResolvable(controls) ? undefined : controls.rules;
-    const settings = rules === undefined || Tokenization.isResolvable(rules)
-      ? undefined
-      : rules.map(rule => Tokenization.isResolvable(rule) ? undefined : rule.objectOwnership);
-    if (settings === undefined || settings.some(setting => setting === undefined || Token.isUnresolved(setting))) {
+    const stack = Stack.of(cfnBucket);
+    const declared = cfnBucket.ownershipControls;
+    cfnBucket.ownershipControls = Lazy.uncachedAny({
+      produce: (context: IResolveContext) => context.resolve(declared)
+        ?? { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED }] },
+    });
+    if (objectOwnershipSettings(stack.resolve(declared)) === undefined) {
       Annotations.of(this).addWarningV2(`${WARNING}:objectOwnershipUnverified`,
-        'The bucket\'s Object Ownership is a token this app cannot read. IAM Access Analyzer reads only objects the bucket owner owns: '
+        'The bucket\'s Object Ownership is a CloudFormation value this app cannot read. IAM Access Analyzer reads only objects the bucket owner owns: '
         + 'make sure it resolves to BucketOwnerEnforced or BucketOwnerPreferred.');
-      return;
     }
-    const wrong = settings.find(setting => !OWNER_OWNS_OBJECTS.has(setting!));
-    if (wrong !== undefined) {
-      throw invalidValue(this.node.path,
-        `bucket ${bucket.node.path} has Object Ownership '${wrong}': objects CloudTrail writes stay owned by the writer, and IAM Access Analyzer cannot read them.`,
-        'set objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED on the bucket (or BUCKET_OWNER_PREFERRED if something still needs ACLs). '
-        + 'Only log files written after the change can be analysed.');
-    }
+    this.node.addValidation({
+      validate: () => {
+        const wrong = (objectOwnershipSettings(stack.resolve(cfnBucket.ownershipControls)) ?? [])
+          .filter(setting => !OWNER_OWNS_OBJECTS.has(setting));
+        return wrong.map(setting =>
+          `${this.node.path}: bucket ${bucket.node.path} has Object Ownership '${setting}': objects CloudTrail writes stay owned by the writer, and IAM Access Analyzer cannot read them. `
+          + 'Fix: set objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED on the bucket (or BUCKET_OWNER_PREFERRED if something still needs ACLs). '
+          + 'Only log files written after the change can be analysed.');
+      },
+    });
   }
+}
+
+/**
+ * The Object Ownership settings of resolved `OwnershipControls`: an empty list when there are none,
+ * undefined when a setting is a CloudFormation value that cannot be read before deployment.
+ */
+function objectOwnershipSettings(resolved: unknown): string[] | undefined {
+  if (resolved === undefined) return [];
+  const rules = (resolved as { rules?: unknown }).rules;
+  if (!Array.isArray(rules)) return undefined;
+  const settings = rules.map(rule => (rule as { objectOwnership?: unknown }).objectOwnership);
+  return settings.every(setting => typeof setting === 'string') ? settings as string[] : undefined;
 }

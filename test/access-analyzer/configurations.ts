@@ -1,0 +1,125 @@
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AccessAnalyzerServiceRole } from '../../src/access-analyzer/access-analyzer-service-role';
+import { OrgTrailAnalyzerAccess } from '../../src/access-analyzer/org-trail-analyzer-access';
+
+/**
+ * The configurations of the access-analyzer constructs that the compliance checks (cdk-nag,
+ * cfn-guard, cfn-lint) and the policy simulation run over. Each builder adds one stack to `app`
+ * (a new App when none is given) and returns it; the values below are the sample organization the
+ * tests use.
+ */
+
+export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+export const MANAGEMENT_ACCOUNT = '111122223333';
+export const TRAIL_REGION = 'us-east-1';
+export const TRAIL_ARN = `arn:aws:cloudtrail:${TRAIL_REGION}:${MANAGEMENT_ACCOUNT}:trail/org-trail`;
+export const TRAIL_BUCKET_NAME = 'org-trail-logs-111122223333';
+export const TRAIL_PREFIX = 'org';
+export const TRAIL_KEY_ARN = `arn:aws:kms:${TRAIL_REGION}:${MANAGEMENT_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+/**
+ * The log-archive side with a bucket and key defined in the app: the statements go into the bucket
+ * and key policies, and the bucket's Object Ownership is set.
+ */
+export function ownedTrailBucketConfiguration(app: App = new App()): Stack {
+  const stack = new Stack(app, 'OwnedTrailBucket', { env: { account: MANAGEMENT_ACCOUNT, region: TRAIL_REGION } });
+  const key = new kms.Key(stack, 'TrailKey', {
+    enableKeyRotation: true,
+    description: 'Encrypts the organization trail',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // Control Tower's ct-kms-pr-3: grants on the key only for AWS resources, through AWS services.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  const bucket = new s3.Bucket(stack, 'TrailBucket', {
+    bucketName: TRAIL_BUCKET_NAME,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key,
+    enforceSSL: true,
+    versioned: true,
+    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new OrgTrailAnalyzerAccess(stack, 'AnalyzerAccess', {
+    bucket,
+    organizationId: ORGANIZATION_ID,
+    trailArn: TRAIL_ARN,
+    encryptionKey: key,
+    prefix: TRAIL_PREFIX,
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'Stand-in for the organization trail bucket, whose server access logging belongs to the stack that owns the trail; '
+      + 'OrgTrailAnalyzerAccess changes only its policy and Object Ownership.',
+  });
+  return stack;
+}
+
+/**
+ * The log-archive side with a bucket and key that exist outside the app: nothing can be applied, so
+ * the statements are stack outputs, with warnings.
+ */
+export function importedTrailBucketConfiguration(app: App = new App()): Stack {
+  const stack = new Stack(app, 'ImportedTrailBucket', { env: { account: MANAGEMENT_ACCOUNT, region: TRAIL_REGION } });
+  new OrgTrailAnalyzerAccess(stack, 'AnalyzerAccess', {
+    bucket: s3.Bucket.fromBucketName(stack, 'TrailBucket', TRAIL_BUCKET_NAME),
+    organizationId: ORGANIZATION_ID,
+    trailArn: TRAIL_ARN,
+    encryptionKey: kms.Key.fromKeyArn(stack, 'TrailKey', TRAIL_KEY_ARN),
+    prefix: TRAIL_PREFIX,
+  });
+  return stack;
+}
+
+/**
+ * The member side: the service role, environment-agnostic as a StackSet would deploy it to every
+ * account.
+ */
+export function memberServiceRoleConfiguration(app: App = new App()): Stack {
+  const stack = new Stack(app, 'MemberServiceRole');
+  const role = new AccessAnalyzerServiceRole(stack, 'AnalyzerRole', {
+    organizationId: ORGANIZATION_ID,
+    trailArn: TRAIL_ARN,
+    bucketName: TRAIL_BUCKET_NAME,
+    prefix: TRAIL_PREFIX,
+    encryptionKeyArn: TRAIL_KEY_ARN,
+  });
+  acknowledgeNagFindings(role, {
+    'AwsSolutions-IAM5[Resource::*]':
+      'iam:GetServiceLastAccessedDetails has no resource type: "*" is the only resource it accepts.',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]':
+      'iam:GenerateServiceLastAccessedDetails on this account\'s roles: a policy may be generated for any of them.',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]':
+      'iam:GenerateServiceLastAccessedDetails on this account\'s users: a policy may be generated for any of them.',
+    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${TRAIL_BUCKET_NAME}/${TRAIL_PREFIX}/AWSLogs/${ORGANIZATION_ID}/<AWS::AccountId>/*]`]:
+      's3:GetObject on this account\'s own folder of the organization trail, whose object keys are not known in advance.',
+  });
+  return stack;
+}
+
+/**
+ * Acknowledges cdk-nag findings the way `Validations.of(scope).acknowledge()` records them (cdk-nag 3
+ * reads this metadata). `acknowledge()` itself rejects ids with more than one '::', and every IAM5
+ * finding on a resource built from a pseudo parameter (`arn:<AWS::Partition>:...`) has several.
+ */
+function acknowledgeNagFindings(scope: IConstruct, reasons: Record<string, string>): void {
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, reasons);
+}
+
+/** Every configuration, by name (for tools that run over all of them, such as cfn-lint). */
+export const CONFIGURATIONS: Record<string, (app?: App) => Stack> = {
+  ownedTrailBucket: ownedTrailBucketConfiguration,
+  importedTrailBucket: importedTrailBucketConfiguration,
+  memberServiceRole: memberServiceRoleConfiguration,
+};
