@@ -1,0 +1,234 @@
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
+import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
+import { AlertMessage } from '../alerting/alert-message';
+import { AlertTopic } from '../alerting/alert-topic';
+import { AlertTopicTarget } from '../alerting/alert-topic-target';
+import { normalizeEmailAddresses } from '../alerting/email-addresses';
+import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, estimatedBusPolicySize } from './bus-policy';
+import { forwardedSourcesAndDetailTypes } from './forwarded-events';
+import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
+import { checkAccountList, checkOrganizationId, identifierError } from './identifiers';
+import { choosePatterns, toForwardedPattern } from './pattern-choice';
+
+/** Properties of a {@link CrossAccountAlertBus}. */
+export interface CrossAccountAlertBusProps {
+  /**
+   * The AWS Organizations organization whose accounts may forward events (`o-` and 10 to 32
+   * characters). The bus policy then holds one `aws:PrincipalOrgID` condition however many
+   * accounts there are.
+   *
+   * @default - only the accounts in `accounts`
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Accounts that may forward events, besides (or instead of) the organization. Not the
+   * account the bus is in. Every account adds to the bus policy, which EventBridge caps at
+   * 10,240 characters (room for about 290 accounts); beyond that, use `organizationId`.
+   *
+   * @default - only the organization's accounts
+   */
+  readonly accounts?: string[];
+
+  /**
+   * What to alert on. Forwarders must forward the same pattern(s): the bus accepts only their
+   * sources and detail-types.
+   *
+   * @default - IamEventPattern.changes(), unless `patterns` is given
+   */
+  readonly pattern?: IamEventPattern;
+
+  /**
+   * Several patterns, one rule each. Give either `pattern` or `patterns`.
+   *
+   * @default - only `pattern`
+   */
+  readonly patterns?: IamEventPattern[];
+
+  /**
+   * Email addresses subscribed to the alert topic. Each must confirm its subscription.
+   *
+   * @default - no subscriptions
+   */
+  readonly emails?: string[];
+
+  /**
+   * The topic alerts are published to.
+   *
+   * @default AlertTopic.create(): a topic encrypted with its own customer-managed key
+   */
+  readonly alertTopic?: AlertTopic;
+
+  /**
+   * What an alert says. The message is built here, on the central bus, because event bus
+   * targets cannot transform events; `AlertMessage.readable()` names the member account and
+   * region the change happened in.
+   *
+   * @default AlertMessage.readable()
+   */
+  readonly message?: AlertMessage;
+
+  /**
+   * The name of the bus (letters, digits, `.`, `-`, `_`, `/`; at most 256 characters).
+   *
+   * @default - derived from the construct path
+   */
+  readonly eventBusName?: string;
+
+  /**
+   * How long the archive keeps forwarded events for replay. `Duration.days(0)` keeps them
+   * forever.
+   *
+   * @default Duration.days(90)
+   */
+  readonly archiveRetention?: Duration;
+
+  /**
+   * Deploys an `IamEventForwarder` to every account of these organizational units (and those
+   * created in them later) with a StackSet, in one call. Needs `organizationId`, so that the
+   * bus accepts accounts not known today.
+   *
+   * @default - no rollout: deploy forwarders yourself (IamEventForwarderRollout, or IamEventForwarder per account)
+   */
+  readonly memberRollout?: MemberRolloutOptions;
+}
+
+/**
+ * The central side of organization-wide IAM alerts: a custom event bus in a notification
+ * account that member accounts forward their IAM events to, and rules on it that alert once
+ * for the whole organization.
+ *
+ * - The bus policy allows `events:PutEvents` only, only on this bus, only to the organization
+ *   (`aws:PrincipalOrgID`) and/or the listed accounts, and only for the sources and
+ *   detail-types of the chosen patterns (`events:source`, `events:detail-type`). An account list
+ *   that would take the policy over EventBridge's 10,240-character quota fails at synthesis.
+ * - An archive keeps the forwarded events for replay after an outage.
+ * - One rule per pattern publishes a readable message, naming the member account and region,
+ *   to the alert topic, with the same hardening as `IamChangeAlerting`: a topic encrypted with
+ *   its own key, publish statements scoped to each rule, a dead-letter queue, and alarms on
+ *   failed deliveries.
+ *
+ * @example
+ * new CrossAccountAlertBus(stack, 'OrgAlerts', {
+ *   organizationId: 'o-a1b2c3d4e5',
+ *   emails: ['security@example.com'],
+ *   memberRollout: { organizationalUnitIds: ['r-ab12'] },
+ * });
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+ */
+export class CrossAccountAlertBus extends Construct {
+  /** The central event bus. */
+  public readonly eventBus: events.EventBus;
+
+  /** The bus's ARN: give it to `IamEventForwarder` as `centralBusArn`. */
+  public readonly eventBusArn: string;
+
+  /** The archive of forwarded events. */
+  public readonly archive: events.Archive;
+
+  /** The rules on the bus, one per pattern. */
+  public readonly rules: events.Rule[];
+
+  /** The topic alerts are published to. */
+  public readonly alertTopic: sns.ITopic;
+
+  /** The queue that keeps alerts that could not be published. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** Alarms on failed alert deliveries, for every rule. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** The StackSet rollout of the forwarders, when `memberRollout` is given. */
+  public readonly memberRollout?: IamEventForwarderRollout;
+
+  constructor(scope: Construct, id: string, props: CrossAccountAlertBusProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const accounts = props.accounts ?? [];
+    if (props.organizationId === undefined && accounts.length === 0) {
+      throw identifierError(this, 'neither organizationId nor accounts is given, so no account could forward events.',
+        'give organizationId (every account of the organization), accounts (a list), or both.');
+    }
+    if (props.organizationId !== undefined) checkOrganizationId(this, props.organizationId);
+    checkAccountList(this, 'accounts', accounts, stack.account);
+    if (props.memberRollout && props.organizationId === undefined) {
+      throw identifierError(this, 'memberRollout deploys forwarders to organizational units, but no organizationId is given, '
+        + 'so the bus would refuse accounts created in those units later.', 'give organizationId too.');
+    }
+
+    const patterns = choosePatterns(this, props.pattern, props.patterns);
+    const forwarded = patterns.map(toForwardedPattern);
+    const { sources, detailTypes } = forwardedSourcesAndDetailTypes(this, forwarded);
+
+    const eventBusName = props.eventBusName ?? Names.uniqueResourceName(this, { maxLength: 256, separator: '-' });
+    if (!Token.isUnresolved(eventBusName) && !/^[/.\-_A-Za-z0-9]{1,256}$/.test(eventBusName)) {
+      throw identifierError(this, `eventBusName '${eventBusName}' is not a valid event bus name.`,
+        'use letters, digits, ".", "-", "_" and "/" only, at most 256 characters.');
+    }
+    this.eventBus = new events.EventBus(this, 'Bus', { eventBusName });
+    // Built from the name, not the bus's Arn attribute: the policy is a property of the bus itself.
+    this.eventBusArn = stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: eventBusName });
+
+    const policyInput: BusPolicyInput = { busArn: this.eventBusArn, organizationId: props.organizationId, accounts, sources, detailTypes };
+    const size = estimatedBusPolicySize(policyInput, stack.partition);
+    if (size > BUS_POLICY_QUOTA) {
+      throw identifierError(this,
+        `the bus policy for ${accounts.length} accounts would be about ${size} characters, over EventBridge's quota of ${BUS_POLICY_QUOTA}.`,
+        'give organizationId instead of listing every account (one aws:PrincipalOrgID condition covers them all), or list fewer accounts.');
+    }
+    (this.eventBus.node.defaultChild as events.CfnEventBus).policy = busPolicyDocument(policyInput);
+
+    const retention = props.archiveRetention ?? Duration.days(90);
+    this.archive = this.eventBus.archive('Archive', {
+      description: 'Forwarded IAM events, for replay after an outage',
+      eventPattern: { source: sources },
+      retention,
+    });
+
+    const topic = (props.alertTopic ?? AlertTopic.create())._bind(this).topic;
+    this.alertTopic = topic;
+    for (const email of normalizeEmailAddresses(this, props.emails ?? [])) {
+      topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
+
+    this.rules = [];
+    this.alarms = [];
+    forwarded.forEach((pattern, index) => {
+      const suffix = forwarded.length === 1 ? '' : `${index + 1}`;
+      const rule = new events.Rule(this, `Rule${suffix}`, {
+        eventBus: this.eventBus,
+        description: `IAM alerts for the organization: ${pattern.description}`.slice(0, 512),
+        eventPattern: pattern.eventPattern,
+        targets: [new AlertTopicTarget(topic, { message: props.message, deadLetterQueue: this.deadLetterQueue })],
+      });
+      this.rules.push(rule);
+      const alarms = new AlertDeliveryAlarms(this, `DeliveryAlarms${suffix}`, {
+        rule,
+        // The queue is shared by the rules: one depth alarm is enough.
+        deadLetterQueue: index === 0 ? this.deadLetterQueue : undefined,
+        alarmTopic: topic,
+      });
+      this.alarms.push(...alarms.alarms);
+    });
+
+    if (props.memberRollout) {
+      this.memberRollout = new IamEventForwarderRollout(this, 'MemberRollout', {
+        ...props.memberRollout,
+        centralBusArn: this.eventBusArn,
+        patterns,
+      });
+      // EventBridge checks the bus policy when a forwarder's target is created.
+      this.memberRollout.node.addDependency(this.eventBus);
+    }
+  }
+}

@@ -1,0 +1,247 @@
+import { Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
+import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { CentralBusTarget } from './central-bus-target';
+import { allGlobalEventsRegions, GLOBAL_SIGN_IN_REGIONS, globalEventsRegion, regionsForPatterns } from './forwarded-events';
+import { EventBusArnParts, identifierError, parseEventBusArn, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
+import { choosePatterns, toForwardedPattern } from './pattern-choice';
+
+/** Properties of an {@link IamEventForwarder}. */
+export interface IamEventForwarderProps {
+  /**
+   * ARN of the central bus (`CrossAccountAlertBus.eventBusArn`), in this account or another,
+   * in this region or another of the same partition.
+   */
+  readonly centralBusArn: string;
+
+  /**
+   * The events to forward. Give the same pattern(s) as the central `CrossAccountAlertBus`:
+   * its bus policy accepts only their sources and detail-types.
+   *
+   * @default - IamEventPattern.changes(), unless `patterns` is given
+   */
+  readonly pattern?: IamEventPattern;
+
+  /**
+   * Several patterns to forward, one rule each. Give either `pattern` or `patterns`.
+   *
+   * @default - only `pattern`
+   */
+  readonly patterns?: IamEventPattern[];
+
+  /**
+   * The regions in which console sign-in events are forwarded, when a pattern includes them.
+   * Sign-ins through the global endpoint are recorded in us-east-1, us-east-2, eu-north-1 or
+   * ap-southeast-2; add the regions of any regional sign-in endpoints your users use.
+   *
+   * @default - us-east-1, us-east-2, eu-north-1 and ap-southeast-2
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
+   */
+  readonly signInRegions?: string[];
+
+  /**
+   * How many times EventBridge retries putting an event on the central bus, 0 to 185.
+   *
+   * @default 185
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long EventBridge keeps retrying, 1 minute to 24 hours.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+/**
+ * The member side of organization-wide IAM alerts: rules on this account's default event bus
+ * that forward IAM events (and console sign-in events, when a pattern includes them) unchanged
+ * to the central bus of a `CrossAccountAlertBus`.
+ *
+ * IAM events reach EventBridge only in us-east-1, sign-in events in several regions: in a stack
+ * with a known region the forwarder makes the rules that region receives events for, and fails
+ * in a region that receives none; in an environment-agnostic stack (a StackSet) each rule carries
+ * a CloudFormation condition on `AWS::Region`. Use `IamEventForwarder.regionsFor` to know where
+ * to deploy.
+ *
+ * A central bus in another account or region needs a role trusted by `events.amazonaws.com`
+ * that may `events:PutEvents` on that bus only; one in this account and region needs none. When
+ * the account or region is unknown at synthesis the role exists under a condition comparing
+ * `AWS::AccountId` and `AWS::Region` with the bus ARN. Event bus targets in another region are
+ * not supported in AWS GovCloud (US) or China: there the forwarder fails unless the bus is in the
+ * region where the events arrive.
+ *
+ * Undeliverable events go to a dead-letter queue in this account; retries are written to the
+ * template (185 attempts over 24 hours by default).
+ *
+ * @example
+ * new IamEventForwarder(stack, 'Forward', {
+ *   centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/org-iam-alerts',
+ * });
+ */
+export class IamEventForwarder extends Construct {
+  /**
+   * The regions a forwarder must be deployed in for these patterns: us-east-1, plus the
+   * sign-in regions when a pattern includes console sign-in events.
+   *
+   * @param patterns the patterns to forward
+   * @param signInRegions regions that record console sign-in events
+   * @default signInRegions us-east-1, us-east-2, eu-north-1 and ap-southeast-2
+   */
+  public static regionsFor(patterns: IamEventPattern[], signInRegions?: string[]): string[] {
+    return regionsForPatterns(patterns.map(toForwardedPattern), signInRegions ?? GLOBAL_SIGN_IN_REGIONS);
+  }
+
+  /** The forwarding rules, one per pattern (those this region receives events for). */
+  public readonly rules: events.Rule[];
+
+  /** The queue, in this account, that keeps events that could not be put on the central bus. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /**
+   * The role EventBridge assumes to put events on the central bus; undefined when the bus is
+   * known to be in this account and region. Under a condition when that is unknown.
+   */
+  public readonly role?: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: IamEventForwarderProps) {
+    super(scope, id);
+
+    const patterns = choosePatterns(this, props.pattern, props.patterns).map(toForwardedPattern);
+    const stack = Stack.of(this);
+    const bus = parseEventBusArn(this, 'centralBusArn', props.centralBusArn);
+    const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+    const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
+    const partition = bus?.partition ?? (region ? partitionOfRegion(region) : undefined);
+
+    if (bus && region && partitionOfRegion(region) !== bus.partition) {
+      throw identifierError(this,
+        `centralBusArn '${props.centralBusArn}' is in partition '${bus.partition}', but this stack's region ${region} is in '${partitionOfRegion(region)}'.`,
+        'forward to a bus in the same partition: EventBridge cannot deliver across partitions.');
+    }
+
+    const signInRegions = props.signInRegions ?? GLOBAL_SIGN_IN_REGIONS;
+    const sameRegionOnly = partition !== undefined && !supportsCrossRegionBusTargets(partition);
+    const neededRegions = sameRegionOnly
+      ? [globalEventsRegion(partition!)!]
+      : regionsForPatterns(patterns, signInRegions, partition);
+    if (sameRegionOnly) {
+      checkSameRegionPartition(this, props.centralBusArn, partition!, neededRegions[0], bus, region);
+    }
+    if (region && !neededRegions.includes(region)) {
+      throw identifierError(this,
+        `this stack's region is ${region}, where none of the forwarded events arrive: IAM events reach EventBridge only in ${neededRegions[0]}` +
+        (neededRegions.length > 1 ? `, and console sign-in events in ${neededRegions.join(', ')}.` : '.'),
+        `deploy the forwarder in ${neededRegions.join(', ')} (IamEventForwarder.regionsFor tells the regions for your patterns).`);
+    }
+
+    this.deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
+    this.role = this.createRole(props.centralBusArn, bus, account, region);
+
+    // With the partition unknown (a bus ARN passed as a parameter), the home region of IAM
+    // events is any partition's: their names differ, so one condition serves them all.
+    const homeRegions = partition === undefined ? allGlobalEventsRegions() : [neededRegions[0]];
+    const signInEventRegions = [...new Set([...homeRegions, ...neededRegions])];
+    this.rules = [];
+    patterns.forEach((pattern, index) => {
+      const patternRegions = pattern.includesConsoleSignIn ? signInEventRegions : homeRegions;
+      if (region && !patternRegions.includes(region)) return;
+      const rule = new events.Rule(this, patterns.length === 1 ? 'Rule' : `Rule${index + 1}`, {
+        description: `Forwards to the central alert bus: ${pattern.description}`.slice(0, 512),
+        eventPattern: pattern.eventPattern,
+        targets: [new CentralBusTarget({
+          busArn: props.centralBusArn,
+          role: this.role,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: props.retryAttempts ?? 185,
+          maxEventAge: props.maxEventAge ?? Duration.hours(24),
+        })],
+      });
+      const cfnRule = rule.node.defaultChild as events.CfnRule;
+      if (pattern.includesReadOnlyEvents) {
+        // Read-only calls reach a rule only in this state; aws-cdk-lib's Rule writes only ENABLED/DISABLED.
+        cfnRule.state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+      }
+      if (!region) {
+        cfnRule.cfnOptions.condition = this.regionCondition(patternRegions);
+      }
+      if (this.role && this.roleCondition) {
+        cfnRule.addPropertyOverride('Targets.0.RoleArn', Fn.conditionIf(this.roleCondition.logicalId, this.role.roleArn, Aws.NO_VALUE));
+      }
+      this.rules.push(rule);
+    });
+  }
+
+  private roleCondition?: CfnCondition;
+  private readonly regionConditions = new Map<string, CfnCondition>();
+
+  private createRole(busArn: string, bus: EventBusArnParts | undefined, account?: string, region?: string): iam.IRole | undefined {
+    const knownSame = bus && account && region && bus.account === account && bus.region === region;
+    if (knownSame) return undefined;
+    const knownDifferent = bus && ((account && bus.account !== account) || (region && bus.region !== region));
+
+    const role = new iam.Role(this, 'Role', {
+      description: 'Lets EventBridge put forwarded IAM events on the central alert bus',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      inlinePolicies: {
+        PutEventsOnCentralBus: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            effect: iam.Effect.ALLOW,
+            actions: ['events:PutEvents'],
+            resources: [busArn],
+          })],
+        }),
+      },
+    });
+    if (!knownDifferent) {
+      // Account or region unknown until deployment (a StackSet): the role exists only where the
+      // bus is in another account or region.
+      const busAccount = bus?.account ?? Fn.select(4, Fn.split(':', busArn));
+      const busRegion = bus?.region ?? Fn.select(3, Fn.split(':', busArn));
+      this.roleCondition = new CfnCondition(this, 'CentralBusElsewhere', {
+        expression: Fn.conditionNot(Fn.conditionAnd(
+          Fn.conditionEquals(Aws.ACCOUNT_ID, busAccount),
+          Fn.conditionEquals(Aws.REGION, busRegion),
+        )),
+      });
+      (role.node.defaultChild as iam.CfnRole).cfnOptions.condition = this.roleCondition;
+    }
+    return role;
+  }
+
+  private regionCondition(regions: string[]): CfnCondition {
+    const key = regions.join(',');
+    let condition = this.regionConditions.get(key);
+    if (!condition) {
+      const equalities: ICfnConditionExpression[] = regions.map(r => Fn.conditionEquals(Aws.REGION, r));
+      condition = new CfnCondition(this, this.regionConditions.size === 0 ? 'InIamEventRegion' : 'InSignInEventRegion', {
+        expression: equalities.length === 1 ? equalities[0] : Fn.conditionOr(...equalities),
+      });
+      this.regionConditions.set(key, condition);
+    }
+    return condition;
+  }
+}
+
+function checkSameRegionPartition(
+  scope: Construct, busArn: string, partition: string, eventRegion: string,
+  bus: EventBusArnParts | undefined, region: string | undefined,
+): void {
+  if (bus && bus.region !== eventRegion) {
+    throw identifierError(scope,
+      `centralBusArn '${busArn}' is in ${bus.region}, but in partition ${partition} event bus targets cannot be in another region ` +
+      `and IAM events arrive only in ${eventRegion}.`,
+      `put the central bus in ${eventRegion}.`);
+  }
+  if (region && region !== eventRegion) {
+    throw identifierError(scope,
+      `this stack's region is ${region}, but in partition ${partition} IAM events arrive only in ${eventRegion} ` +
+      'and event bus targets cannot be in another region.',
+      `deploy the forwarder and the central bus in ${eventRegion}.`);
+  }
+}
