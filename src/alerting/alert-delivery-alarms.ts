@@ -13,9 +13,21 @@ import { cloudWatchPublishesWithKey } from './key-policy-statements';
  */
 export interface AlertDeliveryAlarmsProps {
   /**
-   * The rule whose deliveries are watched (a rule on the default event bus).
+   * The rule whose deliveries are watched.
    */
   readonly rule: events.IRule;
+
+  /**
+   * The custom event bus the rule is on.
+   *
+   * EventBridge reports the metrics of a rule on a custom bus with both the `EventBusName` and
+   * `RuleName` dimensions, and those of a rule on the default bus with `RuleName` only; an alarm
+   * with the wrong dimensions watches a metric that never arrives.
+   *
+   * @default - the rule is on the default event bus
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+   */
+  readonly eventBus?: events.IEventBus;
 
   /**
    * The rule target's dead-letter queue, whose depth is watched.
@@ -73,7 +85,9 @@ export class AlertDeliveryAlarms extends Construct {
     const ruleMetric = (metricName: string) => new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName,
-      dimensionsMap: { RuleName: props.rule.ruleName },
+      dimensionsMap: props.eventBus
+        ? { EventBusName: props.eventBus.eventBusName, RuleName: props.rule.ruleName }
+        : { RuleName: props.rule.ruleName },
       statistic: cloudwatch.Stats.SUM,
       period,
     });

@@ -73,6 +73,19 @@ describe('AlertDeliveryAlarms', () => {
     });
   });
 
+  test('watches the metrics of a rule on a custom bus, which carry the bus name too', () => {
+    const stack = newStack();
+    const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'iam-events' });
+    const rule = new events.Rule(stack, 'Rule', { eventBus: bus, eventPattern: { source: ['aws.iam'] } });
+    const alarmTopic = new EncryptedAlertTopic(stack, 'Alerts').topic;
+    new AlertDeliveryAlarms(stack, 'DeliveryAlarms', { rule, eventBus: bus, alarmTopic });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.map((alarm) => alarm.Properties.Dimensions)).toEqual([
+      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: stack.resolve(rule.ruleName) }],
+      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: stack.resolve(rule.ruleName) }],
+    ]);
+  });
+
   test('has no queue alarm without a dead-letter queue', () => {
     const fixture = alarmsWith({ deadLetterQueue: undefined });
     expect(fixture.alarms.deadLetterQueueDepthAlarm).toBeUndefined();
