@@ -220,7 +220,7 @@ export class IamEventForwarder extends Construct {
     if (!condition) {
       const equalities: ICfnConditionExpression[] = regions.map(r => Fn.conditionEquals(Aws.REGION, r));
       condition = new CfnCondition(this, this.regionConditions.size === 0 ? 'InIamEventRegion' : 'InSignInEventRegion', {
-        expression: equalities.length === 1 ? equalities[0] : Fn.conditionOr(...equalities),
+        expression: anyOf(equalities),
       });
       this.regionConditions.set(key, condition);
     }
@@ -244,4 +244,13 @@ function checkSameRegionPartition(
       'and event bus targets cannot be in another region.',
       `deploy the forwarder and the central bus in ${eventRegion}.`);
   }
+}
+
+/** Fn::Or of the conditions, nested where there are more than the 10 one Fn::Or takes. */
+function anyOf(conditions: ICfnConditionExpression[]): ICfnConditionExpression {
+  if (conditions.length === 1) return conditions[0];
+  if (conditions.length <= 10) return Fn.conditionOr(...conditions);
+  const groups: ICfnConditionExpression[] = [];
+  for (let i = 0; i < conditions.length; i += 10) groups.push(anyOf(conditions.slice(i, i + 10)));
+  return anyOf(groups);
 }

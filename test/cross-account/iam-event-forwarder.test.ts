@@ -1,0 +1,203 @@
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
+import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
+import { CENTRAL_BUS_ARN, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
+
+function stack(env?: { account?: string; region?: string }): Stack {
+  return new Stack(new App(), 'Member', env ? { env } : undefined);
+}
+
+function resourcesOf(template: Template, type: string): Array<{ id: string; resource: any }> {
+  return Object.entries(template.findResources(type)).map(([id, resource]) => ({ id, resource }));
+}
+
+describe('forwarding to a bus in another account and region', () => {
+  const template = Template.fromStack(memberForwarderConfiguration());
+  const [rule] = resourcesOf(template, 'AWS::Events::Rule');
+  const [role] = resourcesOf(template, 'AWS::IAM::Role');
+  const [queue] = resourcesOf(template, 'AWS::SQS::Queue');
+
+  test('one rule on the default bus, forwarding the pattern unchanged with role, DLQ and retries', () => {
+    expect(resourcesOf(template, 'AWS::Events::Rule')).toHaveLength(1);
+    expect(rule.resource.Properties.EventBusName).toBeUndefined();
+    expect(rule.resource.Properties.EventPattern).toEqual(JSON.parse(IamEventPattern.changes().toJson()));
+    expect(rule.resource.Properties.State).toBe('ENABLED');
+    expect(rule.resource.Properties.Targets).toEqual([{
+      Id: 'Target0',
+      Arn: CENTRAL_BUS_ARN,
+      RoleArn: { 'Fn::GetAtt': [role.id, 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue.id, 'Arn'] } },
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+    }]);
+  });
+
+  test('the role is trusted by events.amazonaws.com only and may PutEvents on that bus only', () => {
+    expect(resourcesOf(template, 'AWS::IAM::Role')).toHaveLength(1);
+    expect(role.resource.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(role.resource.Properties.Policies).toEqual([{
+      PolicyName: 'PutEventsOnCentralBus',
+      PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }] },
+    }]);
+    expect(role.resource.Condition).toBeUndefined();
+    expect(resourcesOf(template, 'AWS::IAM::Policy')).toEqual([]);
+  });
+
+  test('only this rule may send to the dead-letter queue, and only over TLS', () => {
+    const [policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+    expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*',
+        Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: expect.stringMatching(/^AllowSendFromRule/), Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule.id, 'Arn'] } } },
+      },
+    ]);
+  });
+
+  test('no condition when account and region are known', () => {
+    expect(template.toJSON().Conditions).toBeUndefined();
+  });
+});
+
+test('a bus in the same account and region needs no role', () => {
+  const s = stack({ account: '999999999999', region: 'us-east-1' });
+  new IamEventForwarder(s, 'Forward', { centralBusArn: 'arn:aws:events:us-east-1:999999999999:event-bus/org' });
+  const template = Template.fromStack(s);
+  expect(resourcesOf(template, 'AWS::IAM::Role')).toEqual([]);
+  expect(resourcesOf(template, 'AWS::Events::Rule')[0].resource.Properties.Targets[0].RoleArn).toBeUndefined();
+});
+
+test('a bus in the same account but another region needs the role', () => {
+  const s = stack({ account: '999999999999', region: 'us-east-1' });
+  new IamEventForwarder(s, 'Forward', { centralBusArn: 'arn:aws:events:eu-west-1:999999999999:event-bus/org' });
+  expect(resourcesOf(Template.fromStack(s), 'AWS::IAM::Role')).toHaveLength(1);
+});
+
+describe('environment-agnostic (a StackSet member template)', () => {
+  const template = Template.fromStack(memberStackSetTemplateConfiguration());
+  const rules = resourcesOf(template, 'AWS::Events::Rule');
+  const [role] = resourcesOf(template, 'AWS::IAM::Role');
+  const conditions = template.toJSON().Conditions;
+
+  test('the role exists only where the bus is in another account or region, and the target uses it only there', () => {
+    expect(conditions[role.resource.Condition]).toEqual({
+      'Fn::Not': [{
+        'Fn::And': [
+          { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '999999999999'] },
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] },
+        ],
+      }],
+    });
+    for (const { resource } of rules) {
+      expect(resource.Properties.Targets[0].RoleArn).toEqual({
+        'Fn::If': [role.resource.Condition, { 'Fn::GetAtt': [role.id, 'Arn'] }, { Ref: 'AWS::NoValue' }],
+      });
+    }
+  });
+
+  test('the IAM rule exists only in us-east-1, the sign-in rule in the sign-in regions', () => {
+    expect(rules).toHaveLength(2);
+    const regionsOf = (condition: string) => JSON.stringify(conditions[condition]).match(/[a-z]{2}-[a-z]+-\d/g);
+    const byDescription = Object.fromEntries(rules.map(({ resource }) => [resource.Properties.Description, resource.Condition]));
+    expect(regionsOf(byDescription['Forwards to the central alert bus: IAM changes'])).toEqual(['us-east-1']);
+    expect(regionsOf(byDescription['Forwards to the central alert bus: console sign-ins']))
+      .toEqual(['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2']);
+  });
+});
+
+test('a bus ARN passed as a token is split for the same-account condition', () => {
+  const s = stack();
+  new IamEventForwarder(s, 'Forward', { centralBusArn: Token.asString({ Ref: 'BusArn' }) });
+  const template = Template.fromStack(s);
+  const [role] = resourcesOf(template, 'AWS::IAM::Role');
+  expect(JSON.stringify(template.toJSON().Conditions[role.resource.Condition]))
+    .toContain('{"Fn::Select":[4,{"Fn::Split":[":",{"Ref":"BusArn"}]}]}');
+});
+
+test('in a sign-in region other than us-east-1, only sign-in patterns get a rule', () => {
+  const s = stack({ account: '111111111111', region: 'eu-north-1' });
+  const forwarder = new IamEventForwarder(s, 'Forward', {
+    centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
+  });
+  expect(forwarder.rules).toHaveLength(1);
+  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.Description)
+    .toBe('Forwards to the central alert bus: console sign-ins');
+});
+
+test('a read-only pattern puts the rule in the all-management-events state', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  const pattern = IamEventPattern.allApiCalls();
+  expect(pattern.includesReadOnlyEvents).toBe(true);
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern });
+  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.State)
+    .toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+});
+
+test('retries are configurable', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, retryAttempts: 10, maxEventAge: Duration.hours(2) });
+  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.Targets[0].RetryPolicy)
+    .toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+});
+
+test('regionsFor tells where to deploy', () => {
+  expect(IamEventForwarder.regionsFor([IamEventPattern.changes()])).toEqual(['us-east-1']);
+  expect(IamEventForwarder.regionsFor([IamEventPattern.changes(), IamEventPattern.consoleSignIns()], ['us-east-1', 'eu-west-3']))
+    .toEqual(['us-east-1', 'eu-west-3']);
+});
+
+test('no warnings', () => {
+  const s = memberForwarderConfiguration();
+  expect(Annotations.fromStack(s).findWarning('*', Match.anyValue())).toEqual([]);
+});
+
+describe('bad input', () => {
+  const forward = (env: { account?: string; region?: string } | undefined, props: Partial<ConstructorParameters<typeof IamEventForwarder>[2]>) =>
+    () => new IamEventForwarder(stack(env), 'Forward', { centralBusArn: CENTRAL_BUS_ARN, ...props });
+  const useEast1 = { account: '111111111111', region: 'us-east-1' };
+
+  test('a malformed bus ARN', () => {
+    expect(forward(useEast1, { centralBusArn: 'arn:aws:events:eu-west-1:999999999999:rule/x' }))
+      .toThrow("Member/Forward: centralBusArn 'arn:aws:events:eu-west-1:999999999999:rule/x' is not an event bus ARN.");
+  });
+  test('a bus in another partition', () => {
+    expect(forward(useEast1, { centralBusArn: 'arn:aws-cn:events:cn-north-1:999999999999:event-bus/x' }))
+      .toThrow(/is in partition 'aws-cn', but this stack's region us-east-1 is in 'aws'\. Fix: forward to a bus in the same partition/);
+  });
+  test('a region where no forwarded events arrive', () => {
+    expect(forward({ account: '111111111111', region: 'eu-west-1' }, {}))
+      .toThrow(/this stack's region is eu-west-1, where none of the forwarded events arrive.*Fix: deploy the forwarder in us-east-1/);
+  });
+  test('GovCloud: a bus in another region than the one IAM events arrive in', () => {
+    expect(forward({ account: '111111111111', region: 'us-gov-west-1' }, { centralBusArn: 'arn:aws-us-gov:events:us-gov-east-1:999999999999:event-bus/x' }))
+      .toThrow(/in partition aws-us-gov event bus targets cannot be in another region.*Fix: put the central bus in us-gov-west-1/);
+  });
+  test('China: a forwarder outside the region IAM events arrive in', () => {
+    expect(forward({ account: '111111111111', region: 'cn-northwest-1' }, { centralBusArn: 'arn:aws-cn:events:cn-north-1:999999999999:event-bus/x' }))
+      .toThrow(/this stack's region is cn-northwest-1, but in partition aws-cn IAM events arrive only in cn-north-1/);
+  });
+  test('both pattern and patterns', () => {
+    expect(forward(useEast1, { pattern: IamEventPattern.changes(), patterns: [IamEventPattern.changes()] }))
+      .toThrow('Member/Forward: both pattern and patterns are given.');
+  });
+  test('an empty pattern list', () => {
+    expect(forward(useEast1, { patterns: [] })).toThrow('Member/Forward: patterns is empty.');
+  });
+  test('a pattern of regional events', () => {
+    expect(forward(useEast1, { pattern: IamEventPattern.rootUserActivityInAllServices() }))
+      .toThrow(/matches events of regional services.*Fix: use IamEventPattern\.rootUserActivity\(\)/);
+  });
+  test('retry attempts out of range', () => {
+    expect(forward(useEast1, { retryAttempts: 186 })).toThrow(/retryAttempts is 186\. Fix: give a whole number from 0 to 185/);
+  });
+  test('a max event age out of range', () => {
+    expect(forward(useEast1, { maxEventAge: Duration.days(2) })).toThrow(/maxEventAge is 2 days\. Fix: give a duration from 1 minute to 24 hours/);
+  });
+});
