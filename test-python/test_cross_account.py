@@ -1,0 +1,58 @@
+"""The cross-account constructs through the Python bindings: same templates, same errors."""
+import json
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import assertions
+
+from cdk_iam_change_alerts import CrossAccountAlertBus, IamEventForwarder, patterns
+
+CENTRAL = cdk.Environment(account="999999999999", region="eu-west-1")
+BUS_ARN = "arn:aws:events:eu-west-1:999999999999:event-bus/org-iam-alerts"
+
+
+def _only(template, resource_type):
+    resources = template.find_resources(resource_type)
+    assert len(resources) == 1, resources
+    return next(iter(resources.values()))
+
+
+def test_central_bus_policy_allows_the_organization_to_put_iam_events_only():
+    stack = cdk.Stack(cdk.App(), "Central", env=CENTRAL)
+    CrossAccountAlertBus(stack, "OrgAlerts", organization_id="o-a1b2c3d4e5", event_bus_name="org-iam-alerts",
+                         emails=["security@example.com"])
+    bus = _only(assertions.Template.from_stack(stack), "AWS::Events::EventBus")
+    [statement] = bus["Properties"]["Policy"]["Statement"]
+    assert statement["Action"] == "events:PutEvents"
+    assert statement["Principal"] == {"AWS": "*"}
+    assert statement["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-a1b2c3d4e5"
+    assert statement["Condition"]["ForAllValues:StringEquals"] == {"events:source": "aws.iam"}
+
+
+def test_member_rollout_is_one_stackset_with_the_forwarder_template():
+    stack = cdk.Stack(cdk.App(), "Central", env=CENTRAL)
+    CrossAccountAlertBus(stack, "OrgAlerts", organization_id="o-a1b2c3d4e5",
+                         patterns=[patterns.IamEventPattern.changes(), patterns.IamEventPattern.console_sign_ins()],
+                         member_rollout={"organizational_unit_ids": ["r-ab12"]})
+    stack_set = _only(assertions.Template.from_stack(stack), "AWS::CloudFormation::StackSet")["Properties"]
+    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    assert stack_set["AutoDeployment"]["Enabled"] is True
+    assert stack_set["StackInstancesGroup"][0]["Regions"] == ["us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2"]
+    member = json.loads(stack_set["TemplateBody"])
+    assert sorted(r["Type"] for r in member["Resources"].values()).count("AWS::Events::Rule") == 2
+
+
+def test_forwarder_targets_the_central_bus_with_a_role():
+    stack = cdk.Stack(cdk.App(), "Member", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    IamEventForwarder(stack, "Forward", central_bus_arn=BUS_ARN)
+    rule = _only(assertions.Template.from_stack(stack), "AWS::Events::Rule")
+    [target] = rule["Properties"]["Targets"]
+    assert target["Arn"] == BUS_ARN
+    assert "RoleArn" in target
+    assert IamEventForwarder.regions_for([patterns.IamEventPattern.changes()]) == ["us-east-1"]
+
+
+def test_bad_input_names_the_construct_value_and_fix():
+    stack = cdk.Stack(cdk.App(), "Central", env=CENTRAL)
+    with pytest.raises(Exception, match=r"Central/OrgAlerts: accounts lists account '111111111111' twice\. Fix:"):
+        CrossAccountAlertBus(stack, "OrgAlerts", accounts=["111111111111", "111111111111"])
