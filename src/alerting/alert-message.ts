@@ -44,6 +44,9 @@ export abstract class AlertMessage {
     return new CustomMessage(input);
   }
 
+  /** Use the static factories. */
+  protected constructor() {}
+
   /**
    * The rule target input that produces this message.
    */

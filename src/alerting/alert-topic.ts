@@ -41,6 +41,9 @@ export abstract class AlertTopic {
     return new ExistingTopic(topic);
   }
 
+  /** Use the static factories. */
+  protected constructor() {}
+
   /**
    * Create or reference the topic.
    *

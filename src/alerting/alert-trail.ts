@@ -62,6 +62,9 @@ export abstract class AlertTrail {
     return new OrganizationTrail();
   }
 
+  /** Use the static factories. */
+  protected constructor() {}
+
   /**
    * Create or reference the trail.
    *
