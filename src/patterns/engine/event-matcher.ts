@@ -1,0 +1,494 @@
+/**
+ * Matching a compiled pattern against an event, with event-ruler's array consistency
+ * (`Machine.rulesForJSONEvent` / `ACFinder`).
+ *
+ * A pattern is a list of sub-rules (one per `$or` combination); it matches when any sub-rule does. A
+ * sub-rule's fields are visited in sorted name order, as event-ruler chains them. Each field takes
+ * either one event value that passes one of its tests, or (with `exists: false`) no value at all.
+ * Values taken from inside event arrays must be compatible: for every array two taken values both
+ * sit in, they sit in the same element. An `exists: false` field counts as absent when no value of
+ * that name is compatible with the values taken for the fields before it (event-ruler checks absence
+ * against what it has matched so far, so this depends on field order, exactly as there).
+ *
+ * Only the paths a pattern names are walked. A flattened name such as `a.b.c` is found under any
+ * split of the event's keys (`a` -> `b` -> `c`, `a.b` -> `c`, `a.b.c`, ...), as event-ruler joins
+ * nested keys with dots. Scalars directly inside an array are not array members in event-ruler's
+ * bookkeeping; objects and arrays inside an array are.
+ */
+import { NumberToken } from './comparable-number';
+import { RepeatedKey } from './event-reader';
+import { SubRule } from './pattern-compiler';
+import { EventScalar, ValuePattern, ValuePredicate, compileValuePredicate } from './value-patterns';
+
+/** Deepest array-in-array nesting followed on one path (guards against cyclic objects). */
+export const MAX_ARRAY_NESTING = 10000;
+
+/** One step of array membership: the value sits in element `index` of `array`; `parent` is the enclosing one. */
+interface Membership {
+  readonly array: object;
+  readonly index: number;
+  readonly parent: Membership | undefined;
+  readonly depth: number;
+}
+
+interface KeyChoice {
+  /** The event key to look up: one or more name segments joined with dots. */
+  readonly key: string;
+  /** Segment index after this key. */
+  readonly next: number;
+  /** The key names an `Object.prototype` member, so it must be an own property. */
+  readonly guarded: boolean;
+}
+
+/** A field of a sub-rule, compiled. */
+export class FieldCondition {
+  public readonly segmentCount: number;
+  /** For each segment index, the keys that can be looked up there. */
+  public readonly keyChoices: readonly (readonly KeyChoice[])[];
+  public readonly allowsAbsence: boolean;
+  public readonly test: ValuePredicate;
+  public readonly hasValueTests: boolean;
+
+  constructor(public readonly name: string, patterns: readonly ValuePattern[]) {
+    const segments = name.split('.');
+    this.segmentCount = segments.length;
+    const choices: KeyChoice[][] = [];
+    for (let i = 0; i < segments.length; i++) {
+      const list: KeyChoice[] = [];
+      let key = segments[i];
+      for (let j = i + 1; j <= segments.length; j++) {
+        list.push({ key, next: j, guarded: key in Object.prototype });
+        if (j < segments.length) {
+          key += '.' + segments[j];
+        }
+      }
+      choices.push(list);
+    }
+    this.keyChoices = choices;
+    this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
+    const valueTests = patterns.filter((p) => !(p.kind === 'exists' && !p.exists));
+    this.hasValueTests = valueTests.length > 0;
+    this.test = compileValuePredicate(valueTests);
+  }
+}
+
+/** Values found for one field name, each with its array membership (undefined outside arrays). */
+class FieldValues {
+  public readonly values: EventScalar[] = [];
+  public readonly memberships: (Membership | undefined)[] = [];
+  public inArrays = false;
+
+  public clear(): void {
+    this.values.length = 0;
+    this.memberships.length = 0;
+    this.inArrays = false;
+  }
+
+  public add(value: EventScalar, membership: Membership | undefined): void {
+    this.values.push(value);
+    this.memberships.push(membership);
+    if (membership !== undefined) {
+      this.inArrays = true;
+    }
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberToken) && !(v instanceof RepeatedKey);
+}
+
+function member(array: object, index: number, parent: Membership | undefined): Membership {
+  const depth = parent === undefined ? 1 : parent.depth + 1;
+  if (depth > MAX_ARRAY_NESTING) {
+    throw new Error(`Event arrays are nested more than ${MAX_ARRAY_NESTING} deep (or the event object is cyclic)`);
+  }
+  return { array, index, parent, depth };
+}
+
+// Work stacks reused across calls (matching is synchronous and never re-entered).
+const walkNodes: unknown[] = [];
+const walkSegments: number[] = [];
+const walkMemberships: (Membership | undefined)[] = [];
+
+/** Collect every value the event holds under the field's name. */
+function collectValues(root: Record<string, unknown>, field: FieldCondition, out: FieldValues): void {
+  out.clear();
+  const end = field.segmentCount;
+  const base = walkNodes.length;
+  walkNodes.push(root);
+  walkSegments.push(0);
+  walkMemberships.push(undefined);
+  while (walkNodes.length > base) {
+    const node = walkNodes.pop();
+    const seg = walkSegments.pop()!;
+    const membership = walkMemberships.pop();
+    if (seg === end) {
+      // Leaf position: node is a value, an array of values, or repeated values.
+      addLeaf(node, membership, out);
+      continue;
+    }
+    if (seg < 0) {
+      // An array (or repeated key) met on the way down at segment ~seg.
+      descendInto(node, ~seg, membership, end, out);
+      continue;
+    }
+    const obj = node as Record<string, unknown>;
+    const choices = field.keyChoices[seg];
+    for (let c = 0; c < choices.length; c++) {
+      const choice = choices[c];
+      const child = choice.guarded
+        ? (Object.prototype.hasOwnProperty.call(obj, choice.key) ? obj[choice.key] : undefined)
+        : obj[choice.key];
+      if (child === undefined) {
+        continue;
+      }
+      if (choice.next === end) {
+        if (typeof child !== 'object' || child === null) {
+          if (typeof child !== 'function' && typeof child !== 'symbol' && typeof child !== 'bigint') {
+            out.add(child as EventScalar, membership);
+          }
+        } else if (child instanceof NumberToken) {
+          out.add(child, membership);
+        } else if (Array.isArray(child) || child instanceof RepeatedKey) {
+          walkNodes.push(child);
+          walkSegments.push(end);
+          walkMemberships.push(membership);
+        }
+      } else if (isPlainObject(child)) {
+        walkNodes.push(child);
+        walkSegments.push(choice.next);
+        walkMemberships.push(membership);
+      } else if (Array.isArray(child) || child instanceof RepeatedKey) {
+        walkNodes.push(child);
+        walkSegments.push(~choice.next);
+        walkMemberships.push(membership);
+      }
+    }
+  }
+}
+
+function addLeaf(node: unknown, membership: Membership | undefined, out: FieldValues): void {
+  if (node instanceof RepeatedKey) {
+    for (const v of node.values) {
+      if (typeof v !== 'object' || v === null || v instanceof NumberToken) {
+        out.add(v as EventScalar, membership);
+      } else if (Array.isArray(v)) {
+        pushLeaf(v, membership);
+      }
+    }
+    return;
+  }
+  const array = node as unknown[];
+  for (let i = 0; i < array.length; i++) {
+    const el = array[i];
+    if (el === undefined || typeof el === 'function' || typeof el === 'symbol' || typeof el === 'bigint') {
+      continue;
+    }
+    if (typeof el !== 'object' || el === null || el instanceof NumberToken) {
+      out.add(el as EventScalar, membership);
+    } else if (Array.isArray(el)) {
+      pushLeaf(el, member(array, i, membership));
+    }
+  }
+}
+
+function pushLeaf(node: unknown, membership: Membership | undefined): void {
+  walkNodes.push(node);
+  walkSegments.push(-0x7fffffff - 1);
+  walkMemberships.push(membership);
+}
+
+function descendInto(node: unknown, seg: number, membership: Membership | undefined, end: number, out: FieldValues): void {
+  if (seg === 0x7fffffff) {
+    // Marker from pushLeaf: a nested array at the leaf position.
+    addLeaf(node, membership, out);
+    return;
+  }
+  if (node instanceof RepeatedKey) {
+    for (const v of node.values) {
+      if (isPlainObject(v)) {
+        walkNodes.push(v);
+        walkSegments.push(seg);
+        walkMemberships.push(membership);
+      } else if (Array.isArray(v)) {
+        walkNodes.push(v);
+        walkSegments.push(~seg);
+        walkMemberships.push(membership);
+      }
+    }
+    return;
+  }
+  const array = node as unknown[];
+  for (let i = 0; i < array.length; i++) {
+    const el = array[i];
+    if (isPlainObject(el)) {
+      walkNodes.push(el);
+      walkSegments.push(seg);
+      walkMemberships.push(member(array, i, membership));
+    } else if (Array.isArray(el)) {
+      walkNodes.push(el);
+      walkSegments.push(~seg);
+      walkMemberships.push(member(array, i, membership));
+    }
+  }
+  void end;
+}
+
+/** Values of one field arranged by array membership, root first, to enumerate compatible ones fast. */
+class MembershipTrie {
+  public readonly here: number[] = [];
+  public readonly below = new Map<object, Map<number, MembershipTrie>>();
+
+  public insert(path: Membership[], valueIndex: number): void {
+    let node: MembershipTrie = this;
+    for (let i = path.length - 1; i >= 0; i--) {
+      const m = path[i];
+      let byIndex = node.below.get(m.array);
+      if (!byIndex) {
+        byIndex = new Map();
+        node.below.set(m.array, byIndex);
+      }
+      let next = byIndex.get(m.index);
+      if (!next) {
+        next = new MembershipTrie();
+        byIndex.set(m.index, next);
+      }
+      node = next;
+    }
+    node.here.push(valueIndex);
+  }
+
+  /** All value indexes compatible with the chosen memberships. */
+  public compatible(chosen: Map<object, number>, out: number[]): void {
+    for (const v of this.here) {
+      out.push(v);
+    }
+    for (const [array, byIndex] of this.below) {
+      const index = chosen.get(array);
+      if (index !== undefined) {
+        byIndex.get(index)?.compatible(chosen, out);
+      } else {
+        // Nothing inside an array that was not chosen can have been chosen.
+        for (const child of byIndex.values()) {
+          child.all(out);
+        }
+      }
+    }
+  }
+
+  /** Whether any value is compatible with the chosen memberships. */
+  public anyCompatible(chosen: Map<object, number>): boolean {
+    if (this.here.length > 0) {
+      return true;
+    }
+    for (const [array, byIndex] of this.below) {
+      const index = chosen.get(array);
+      if (index === undefined) {
+        if (byIndex.size > 0) {
+          return true;
+        }
+      } else if (byIndex.get(index)?.anyCompatible(chosen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private all(out: number[]): void {
+    for (const v of this.here) {
+      out.push(v);
+    }
+    for (const byIndex of this.below.values()) {
+      for (const child of byIndex.values()) {
+        child.all(out);
+      }
+    }
+  }
+}
+
+function membershipPath(m: Membership | undefined): Membership[] {
+  const path: Membership[] = [];
+  for (let p = m; p !== undefined; p = p.parent) {
+    path.push(p);
+  }
+  return path;
+}
+
+/** A field whose values sit in arrays, prepared for the consistency search. */
+interface ArrayField {
+  readonly condition: FieldCondition;
+  readonly values: EventScalar[];
+  readonly paths: Membership[][];
+  /** Values that pass the field's tests. */
+  readonly candidates: MembershipTrie;
+  /** All values (for the absence check). */
+  readonly everything: MembershipTrie;
+}
+
+function prepareArrayField(condition: FieldCondition, found: FieldValues): ArrayField {
+  const values = found.values.slice();
+  const paths = found.memberships.map(membershipPath);
+  const candidates = new MembershipTrie();
+  const everything = new MembershipTrie();
+  for (let i = 0; i < values.length; i++) {
+    everything.insert(paths[i], i);
+    if (condition.hasValueTests && condition.test(values[i])) {
+      candidates.insert(paths[i], i);
+    }
+  }
+  return { condition, values, paths, candidates, everything };
+}
+
+interface SearchFrame {
+  /** Candidate value indexes compatible with the memberships chosen before this field. */
+  readonly options: number[];
+  next: number;
+  /** Arrays this frame's current choice added to the chosen memberships. */
+  added: object[];
+  absenceTried: boolean;
+  readonly memoKey: string;
+}
+
+/**
+ * Depth-first search for compatible choices over the array fields (in name order), with failed states
+ * remembered by the memberships that still matter, so large arrays do not make it explode.
+ */
+function searchConsistent(fields: ArrayField[]): boolean {
+  const n = fields.length;
+  const arrayIds = new Map<object, number>();
+  const relevant: object[][] = new Array(n);
+  const seen = new Set<object>();
+  for (let k = n - 1; k >= 0; k--) {
+    for (const path of fields[k].paths) {
+      for (const m of path) {
+        if (!arrayIds.has(m.array)) {
+          arrayIds.set(m.array, arrayIds.size);
+        }
+        seen.add(m.array);
+      }
+    }
+    relevant[k] = Array.from(seen);
+  }
+  const chosen = new Map<object, number>();
+  const failed = new Set<string>();
+  const keyFor = (k: number): string => {
+    let key = String(k);
+    for (const array of relevant[k]) {
+      const index = chosen.get(array);
+      if (index !== undefined) {
+        key += `,${arrayIds.get(array)}:${index}`;
+      }
+    }
+    return key;
+  };
+  const open = (k: number): SearchFrame | undefined => {
+    const memoKey = keyFor(k);
+    if (failed.has(memoKey)) {
+      return undefined;
+    }
+    const options: number[] = [];
+    fields[k].candidates.compatible(chosen, options);
+    return { options, next: 0, added: [], absenceTried: false, memoKey };
+  };
+  const undo = (frame: SearchFrame): void => {
+    for (const array of frame.added) {
+      chosen.delete(array);
+    }
+    frame.added = [];
+  };
+
+  const stack: SearchFrame[] = [];
+  const first = open(0);
+  if (!first) {
+    return false;
+  }
+  stack.push(first);
+  while (stack.length > 0) {
+    const k = stack.length - 1;
+    const frame = stack[k];
+    undo(frame);
+    let advanced = false;
+    while (frame.next < frame.options.length) {
+      const valueIndex = frame.options[frame.next++];
+      for (const m of fields[k].paths[valueIndex]) {
+        if (!chosen.has(m.array)) {
+          chosen.set(m.array, m.index);
+          frame.added.push(m.array);
+        }
+      }
+      advanced = true;
+      break;
+    }
+    if (!advanced && !frame.absenceTried) {
+      frame.absenceTried = true;
+      const field = fields[k];
+      if (field.condition.allowsAbsence && !field.everything.anyCompatible(chosen)) {
+        advanced = true;
+      }
+    }
+    if (!advanced) {
+      failed.add(frame.memoKey);
+      stack.pop();
+      continue;
+    }
+    if (k + 1 === n) {
+      return true;
+    }
+    const child = open(k + 1);
+    if (child) {
+      stack.push(child);
+    }
+  }
+  return false;
+}
+
+/** A sub-rule ready to run: its fields in event-ruler's (sorted name) order. */
+export class CompiledSubRule {
+  public readonly fields: readonly FieldCondition[];
+
+  constructor(rule: SubRule) {
+    const names = Array.from(rule.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.fields = names.map((name) => new FieldCondition(name, rule.get(name)!));
+  }
+}
+
+const scratch = new FieldValues();
+
+/** Whether the event matches the sub-rule. */
+export function matchSubRule(rule: CompiledSubRule, event: Record<string, unknown>): boolean {
+  const fields = rule.fields;
+  let arrayFields: ArrayField[] | undefined;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f];
+    collectValues(event, field, scratch);
+    if (scratch.inArrays) {
+      (arrayFields ??= []).push(prepareArrayField(field, scratch));
+      continue;
+    }
+    // Values outside arrays are compatible with anything: the field stands on its own.
+    const values = scratch.values;
+    let ok = false;
+    if (field.hasValueTests) {
+      for (let i = 0; i < values.length; i++) {
+        if (field.test(values[i])) {
+          ok = true;
+          break;
+        }
+      }
+    }
+    if (!ok && !(field.allowsAbsence && values.length === 0)) {
+      return false;
+    }
+  }
+  return arrayFields === undefined || searchConsistent(arrayFields);
+}
+
+/** Whether the event matches any of the sub-rules. */
+export function matchAny(rules: readonly CompiledSubRule[], event: Record<string, unknown>): boolean {
+  for (let i = 0; i < rules.length; i++) {
+    if (matchSubRule(rules[i], event)) {
+      return true;
+    }
+  }
+  return false;
+}
