@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import type { EventPattern } from 'aws-cdk-lib/aws-events';
+import * as events from 'aws-cdk-lib/aws-events';
 import { EventPatternMatcher } from './engine/event-pattern-matcher';
 import { IamOperations } from './iam-operations';
 import { parsePrincipal, PrincipalMatch, validateAccountId } from './iam-principal';
@@ -593,14 +593,14 @@ export class IamEventPattern {
    * The rule renders it to the same JSON as `toJson()`. Unresolved tokens given to refinements
    * resolve in the template.
    */
-  public toEventPattern(): EventPattern {
+  public toEventPattern(): events.EventPattern {
     const { source, 'detail-type': detailType, account, detail } = this.rendered.pattern;
     return copyJson({
       ...(source !== undefined ? { source } : {}),
       detailType,
       ...(account !== undefined ? { account } : {}),
       detail,
-    }) as unknown as EventPattern;
+    }) as unknown as events.EventPattern;
   }
 
   /**
