@@ -5,6 +5,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, estimatedBusPolicySize } from './bus-policy';
+import { forwardedSourcesAndDetailTypes } from './forwarded-events';
+import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
+import { checkAccountList, checkOrganizationId, identifierError } from './identifiers';
+import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
 import { AlertMessage } from '../alerting/alert-message';
@@ -12,11 +17,6 @@ import { AlertTopic } from '../alerting/alert-topic';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
 import { normalizeEmailAddresses } from '../alerting/email-addresses';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
-import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, estimatedBusPolicySize } from './bus-policy';
-import { forwardedSourcesAndDetailTypes } from './forwarded-events';
-import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
-import { checkAccountList, checkOrganizationId, identifierError } from './identifiers';
-import { choosePatterns, toForwardedPattern } from './pattern-choice';
 
 /** Properties of a {@link CrossAccountAlertBus}. */
 export interface CrossAccountAlertBusProps {

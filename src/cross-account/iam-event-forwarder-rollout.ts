@@ -1,11 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
-import { IamEventPattern } from '../patterns/iam-event-pattern';
 import { GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
 import { IamEventForwarder } from './iam-event-forwarder';
 import { parseEventBusArn, partitionOfRegion } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
+import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** Where and how the forwarders are rolled out to the organization. */
 export interface MemberRolloutOptions {

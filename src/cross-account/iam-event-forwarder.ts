@@ -3,12 +3,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
-import { IamEventPattern } from '../patterns/iam-event-pattern';
 import { CentralBusTarget } from './central-bus-target';
 import { allGlobalEventsRegions, GLOBAL_SIGN_IN_REGIONS, globalEventsRegion, regionsForPatterns } from './forwarded-events';
 import { EventBusArnParts, identifierError, parseEventBusArn, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
+import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** Properties of an {@link IamEventForwarder}. */
 export interface IamEventForwarderProps {
@@ -109,6 +109,9 @@ export class IamEventForwarder extends Construct {
    */
   public readonly role?: iam.IRole;
 
+  private roleCondition?: CfnCondition;
+  private readonly regionConditions = new Map<string, CfnCondition>();
+
   constructor(scope: Construct, id: string, props: IamEventForwarderProps) {
     super(scope, id);
 
@@ -176,9 +179,6 @@ export class IamEventForwarder extends Construct {
       this.rules.push(rule);
     });
   }
-
-  private roleCondition?: CfnCondition;
-  private readonly regionConditions = new Map<string, CfnCondition>();
 
   private createRole(busArn: string, bus: EventBusArnParts | undefined, account?: string, region?: string): iam.IRole | undefined {
     const knownSame = bus && account && region && bus.account === account && bus.region === region;

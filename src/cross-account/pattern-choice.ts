@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { IamEventPattern } from '../patterns/iam-event-pattern';
 import { ForwardedPattern } from './forwarded-events';
 import { identifierError } from './identifiers';
+import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** The patterns a cross-account construct works with: `pattern`, or `patterns`, or the default. */
 export function choosePatterns(scope: IConstruct, pattern?: IamEventPattern, patterns?: IamEventPattern[]): IamEventPattern[] {

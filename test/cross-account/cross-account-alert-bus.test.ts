@@ -1,9 +1,9 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CENTRAL_ACCOUNT, CENTRAL_BUS_NAME, CENTRAL_REGION, centralOrganizationConfiguration, ORGANIZATION_ID } from './configurations';
 import { ACCOUNTS_STATEMENT_SID, ORGANIZATION_STATEMENT_SID } from '../../src/cross-account/bus-policy';
 import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
-import { CENTRAL_ACCOUNT, CENTRAL_BUS_NAME, CENTRAL_REGION, centralOrganizationConfiguration, ORGANIZATION_ID } from './configurations';
 
 function stack(): Stack {
   return new Stack(new App(), 'Central', { env: { account: CENTRAL_ACCOUNT, region: CENTRAL_REGION } });

@@ -1,8 +1,8 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CENTRAL_BUS_ARN, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
-import { CENTRAL_BUS_ARN, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
 
 function stack(env?: { account?: string; region?: string }): Stack {
   return new Stack(new App(), 'Member', env ? { env } : undefined);
@@ -50,12 +50,18 @@ describe('forwarding to a bus in another account and region', () => {
     const [policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy');
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
       {
-        Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*',
-        Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sqs:*',
+        Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
       {
-        Sid: expect.stringMatching(/^AllowSendFromRule/), Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
+        Sid: expect.stringMatching(/^AllowSendFromRule/),
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
         Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule.id, 'Arn'] } } },
       },
     ]);
