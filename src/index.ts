@@ -1,1 +1,5 @@
 export * as patterns from './patterns';
+export * from './alerting';
+export * from './cross-account';
+export * from './org-rollout';
+export * from './access-analyzer';

@@ -1,1 +1,4 @@
 export * from './engine';
+export * from './iam-event-pattern';
+export * from './iam-operations';
+export * from './pattern-explanation';
