@@ -97,6 +97,11 @@ project.addTask('generate:iam-operations', {
   exec: `${tsNode} scripts/generate-iam-operations.ts`,
   receiveArgs: true,
 });
+project.addTask('bench:cross-account', {
+  description: 'CrossAccountAlertBus synth time, template and bus-policy sizes for 10, 100 and 1,000 accounts',
+  exec: `${tsNode} bench/cross-account.ts`,
+  receiveArgs: true,
+});
 project.addTask('bench:engine', {
   description: 'Engine throughput beside event-ruler and the JSON.parse floor (a benchmark, not a test)',
   exec: `${tsNode} bench/engine.ts`,

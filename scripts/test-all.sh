@@ -47,8 +47,19 @@ fi
 .tmp/venv/bin/pip install -q --force-reinstall --no-deps "$wheel"
 .tmp/venv/bin/pip install -q "$wheel" -r test-python/requirements.txt
 .tmp/venv/bin/python -m pytest test-python -q -p no:cacheprovider --junitxml=.tmp/pytest.xml
-read -r pp pf < <(python3 -c 'import xml.etree.ElementTree as E;s=E.parse(".tmp/pytest.xml").getroot();s=s if s.tag=="testsuite" else s[0];t=int(s.get("tests"));f=int(s.get("failures"))+int(s.get("errors"));k=int(s.get("skipped"));print(t-f-k,f)')
+junit_counts() { python3 -c 'import sys,xml.etree.ElementTree as E;s=E.parse(sys.argv[1]).getroot();s=s if s.tag=="testsuite" else s[0];t=int(s.get("tests"));f=int(s.get("failures"))+int(s.get("errors"));k=int(s.get("skipped"));print(t-f-k,f)' "$1"; }
+read -r pp pf < <(junit_counts .tmp/pytest.xml)
 count "$pp" "$pf"
+
+step "cfn-lint over every configuration the tests build (warnings fail too)"
+npx ts-node --project tsconfig.dev.json test/compliance/synth-all-configurations.ts .tmp/templates
+.tmp/venv/bin/cfn-lint --non-zero-exit-code warning -- .tmp/templates/*.json
+echo "cfn-lint: $(ls .tmp/templates/*.json | wc -l) templates, no findings"
+
+step "end to end on moto's server (127.0.0.1 only): member event to central alert"
+.tmp/venv/bin/python -m pytest test/e2e -q -p no:cacheprovider --junitxml=.tmp/e2e.xml
+read -r ep ef < <(junit_counts .tmp/e2e.xml)
+count "$ep" "$ef"
 
 if [ -f tools/event-ruler/pom.xml ] && [ -f test/differential/run.ts ]; then
   step "differential check against aws/event-ruler"
