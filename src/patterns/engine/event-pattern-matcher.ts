@@ -2,7 +2,7 @@ import { SPELLING_SENSITIVE_NUMBER } from './comparable-number';
 import { readEventCarefully } from './event-reader';
 import { CompiledSubRule, matchAny } from './event-matcher';
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
-import { dependsOnNumberSpelling } from './value-patterns';
+import { dependsOnNumberSpelling, numberSpellingUse } from './value-patterns';
 
 /**
  * Options for checking an event pattern.
@@ -121,22 +121,27 @@ export class EventPatternMatcher {
    * @throws Error if the text is not a JSON object
    */
   public matches(eventJson: string): boolean {
-    let event: unknown;
     if (this.numberSpelling && SPELLING_SENSITIVE_NUMBER.test(eventJson)) {
-      event = readEventCarefully(eventJson);
-    } else {
-      try {
-        event = JSON.parse(eventJson);
-      } catch {
-        // event-ruler reads events with Jackson, which ignores text after the object; and the careful
-        // reader gives Jackson's reason when the text is not JSON at all.
-        event = readEventCarefully(eventJson);
-      }
+      return matchAny(this.rules, readEventCarefully(eventJson));
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(eventJson);
+    } catch {
+      // event-ruler reads events with Jackson, which ignores text after the object; and the careful
+      // reader gives Jackson's reason when the text is not JSON at all.
+      return matchAny(this.rules, readEventCarefully(eventJson));
     }
     if (!isEventObject(event)) {
       throw new Error('Event must be a JSON object');
     }
-    return matchAny(this.rules, event);
+    numberSpellingUse.needed = false;
+    const matched = matchAny(this.rules, event);
+    if (numberSpellingUse.needed) {
+      // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
+      return matchAny(this.rules, readEventCarefully(eventJson));
+    }
+    return matched;
   }
 
   /**

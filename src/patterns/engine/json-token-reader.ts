@@ -38,7 +38,9 @@ export class JsonReadError extends Error {
   public readonly column: number;
   /** The reason alone, without the location suffix. */
   public readonly reason: string;
-  constructor(reason: string, line: number, column: number, sourceDescription: string) {
+  constructor(reason: string, line: number, column: number, sourceDescription: string,
+    /** Raised by the reader's caller rather than by the JSON syntax check. */
+    public readonly raisedByCaller = false) {
     // Same shape as Jackson's JsonParseException.getMessage(), which event-ruler hands back verbatim.
     super(`${reason}\n at [Source: ${sourceDescription}; line: ${line}, column: ${column}]`);
     this.name = 'JsonReadError';
@@ -139,10 +141,16 @@ export class JsonTokenReader {
     return { line: this.lineNumber, column: this.pos - this.lineStart + 1 };
   }
 
-  /** Raise an error at the current position with the given reason (event-ruler's `barf`). */
+  /** Raise an error at the current position with the given reason. */
   public fail(reason: string): never {
     const loc = this.location();
     throw new JsonReadError(reason, loc.line, loc.column, this.sourceDescription());
+  }
+
+  /** Raise an error for the reader's caller (event-ruler's `barf`), marked as not a syntax error. */
+  public barf(reason: string): never {
+    const loc = this.location();
+    throw new JsonReadError(reason, loc.line, loc.column, this.sourceDescription(), true);
   }
 
   /** Jackson's `nextToken()`. */
@@ -264,7 +272,7 @@ export class JsonTokenReader {
     if (ch !== expected) {
       if (ctx.type === ContextType.ROOT) {
         this.pos--;
-        this.unexpectedChar(ch, 'expected a valid value ' + VALID_VALUE_LIST);
+        this.fail(`Unexpected close marker '${String.fromCharCode(ch)}': no open ${ch === 0x5d ? 'Array' : 'Object'} to close`);
       }
       const want = String.fromCharCode(expected);
       const marker = this.describeLocationOf(ctx.startOffset);
@@ -287,9 +295,9 @@ export class JsonTokenReader {
   private startValue(ch: number, afterName: boolean): JsonToken {
     switch (ch) {
       case 0x22: // "
+        // The content is decoded (and checked) only when asked for or skipped, as in Jackson.
         this.incompleteStringStart = this.pos;
-        // The content is decoded on demand; still find its end for the next token.
-        this.pos = this.findStringEnd(this.pos + 1);
+        this.pos++;
         this.tokenText = '';
         return JsonToken.VALUE_STRING;
       case 0x7b: // {
@@ -319,7 +327,7 @@ export class JsonTokenReader {
         return this.readNumber(true);
       case 0x2b: // +
         this.pos++;
-        this.unexpectedChar(ch, 'in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow', true);
+        this.unexpectedChar(ch, 'in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow');
         break;
       default:
         if (ch >= 0x30 && ch <= 0x39) {
@@ -344,7 +352,8 @@ export class JsonTokenReader {
     if (isJavaIdentifierStart(ch)) {
       this.invalidToken('');
     }
-    this.unexpectedChar(ch, 'expected a valid value ' + VALID_VALUE_LIST);
+    // Jackson words a stray closing brace differently from every other odd character.
+    this.unexpectedChar(ch, ch === 0x7d ? 'expected a value' : 'expected a valid value ' + VALID_VALUE_LIST);
   }
 
   private matchLiteral(literal: string): void {
@@ -391,17 +400,20 @@ export class JsonTokenReader {
           this.pos = p + 8;
           this.fail("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
         }
-        this.pos = p + 1;
+        this.pos = p;
         if (p >= src.length) {
           this.fail('Unexpected end-of-input in a Number value');
         }
-        this.unexpectedChar(c, 'in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value', true);
+        if (c === 0x2e /* . */) {
+          this.unexpectedChar(c, 'expected a valid value ' + VALID_VALUE_LIST);
+        }
+        this.unexpectedChar(c, 'in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value');
       }
     }
     if (c === 0x30) {
       const n = src.charCodeAt(p + 1);
       if (n >= 0x30 && n <= 0x39) {
-        this.pos = p + 2;
+        this.pos = p + 1;
         this.fail('Invalid numeric value: Leading zeroes not allowed');
       }
     }
@@ -417,12 +429,12 @@ export class JsonTokenReader {
         p++;
       }
       if (p === fracStart) {
-        this.pos = p + 1;
+        this.pos = p - 1;
         if (p >= src.length) {
           this.pos = p;
           this.fail('Unexpected end-of-input in a Number value');
         }
-        this.unexpectedChar(src.charCodeAt(p), 'in numeric value: Decimal point not followed by a digit', true);
+        this.unexpectedChar(src.charCodeAt(p), 'in numeric value: Decimal point not followed by a digit');
       }
     }
     c = src.charCodeAt(p);
@@ -438,41 +450,27 @@ export class JsonTokenReader {
         p++;
       }
       if (p === expStart) {
-        this.pos = p + 1;
+        this.pos = p;
         if (p >= src.length) {
           this.pos = p;
           this.fail('Unexpected end-of-input in a Number value');
         }
-        this.unexpectedChar(src.charCodeAt(p), 'in numeric value: Exponent indicator not followed by a digit', true);
+        this.unexpectedChar(src.charCodeAt(p), 'in numeric value: Exponent indicator not followed by a digit');
       }
     }
     this.pos = p;
+    if (this.contexts.length === 1 && p < src.length) {
+      // Jackson's _verifyRootSpace: a root-level number must be followed by whitespace.
+      const next = src.charCodeAt(p);
+      if (next !== 0x20 && next !== 0x09 && next !== 0x0a && next !== 0x0d) {
+        this.unexpectedChar(next, 'Expected space separating root-level values');
+      }
+    }
     if (p - start > JACKSON_MAX_NUMBER_LENGTH) {
       this.fail(`Number value length (${p - start}) exceeds the maximum allowed (${JACKSON_MAX_NUMBER_LENGTH}, from \`StreamReadConstraints.getMaxNumberLength()\`)`);
     }
     this.tokenText = src.substring(start, p);
     return isFloat ? JsonToken.VALUE_NUMBER_FLOAT : JsonToken.VALUE_NUMBER_INT;
-  }
-
-  /** Find the offset just past the closing quote of a string starting at `from`, or the end of input. */
-  private findStringEnd(from: number): number {
-    const src = this.src;
-    let p = from;
-    for (;;) {
-      const q = src.indexOf('"', p);
-      if (q < 0) {
-        return src.length;
-      }
-      // Count the backslashes right before the quote: an odd number escapes it.
-      let backslashes = 0;
-      for (let k = q - 1; k >= from && src.charCodeAt(k) === 0x5c; k--) {
-        backslashes++;
-      }
-      if (backslashes % 2 === 0) {
-        return q + 1;
-      }
-      p = q + 1;
-    }
   }
 
   /** Decode string content starting at `this.pos` (just after the opening quote), validating it. */
@@ -484,7 +482,7 @@ export class JsonTokenReader {
     for (;;) {
       if (p >= src.length) {
         this.pos = p;
-        this.fail(isName ? 'Unexpected end-of-input: was expecting closing \'"\' for name' : 'Unexpected end-of-input: was expecting closing quote for a string value');
+        this.fail(isName ? 'Unexpected end-of-input in field name' : 'Unexpected end-of-input: was expecting closing quote for a string value');
       }
       const c = src.charCodeAt(p);
       if (c === 0x22) {
@@ -521,8 +519,8 @@ export class JsonTokenReader {
               p++;
               const digit = h >= 0x30 && h <= 0x39 ? h - 0x30 : h >= 0x61 && h <= 0x66 ? h - 87 : h >= 0x41 && h <= 0x46 ? h - 55 : -1;
               if (digit < 0) {
-                this.pos = p;
-                this.unexpectedChar(h, 'expected a hex-digit for character escape sequence', false, true);
+                this.pos = p - 1;
+                this.unexpectedChar(h, 'expected a hex-digit for character escape sequence');
               }
               value = (value << 4) | digit;
             }
@@ -530,7 +528,7 @@ export class JsonTokenReader {
             break;
           }
           default:
-            this.pos = p;
+            this.pos = p - 1;
             this.fail(`Unrecognized character escape ${describeChar(e)}`);
         }
         chunkStart = p;
@@ -569,15 +567,17 @@ export class JsonTokenReader {
   }
 
   /**
-   * Jackson's `_reportUnexpectedChar`. Jackson has usually consumed the character already when it reports
-   * it; `consumed` says whether `pos` is past it.
+   * Jackson's `_reportUnexpectedChar`. The location reported is wherever `pos` stands (Jackson's own
+   * position varies by case; the reason text is what EventBridge users see).
    */
-  private unexpectedChar(ch: number, comment: string, consumed = false, noSpace = false): never {
-    if (!consumed && !noSpace) {
-      this.pos++;
-    }
+  private unexpectedChar(ch: number, comment: string): never {
     const sep = comment.startsWith('in numeric value') ? ' ' : ': ';
     this.fail(`Unexpected character (${describeChar(ch)})${sep}${comment}`);
+  }
+
+  /** Jackson's description of the source, as it appears in locations. */
+  public describeSource(): string {
+    return this.sourceDescription();
   }
 
   /** Jackson's source description with `INCLUDE_SOURCE_IN_LOCATION` on, as event-ruler configures it. */

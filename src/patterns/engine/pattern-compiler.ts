@@ -97,7 +97,7 @@ class Compiler {
   public compile(): CompiledPattern {
     const r = this.reader;
     if (r.nextToken() !== JsonToken.START_OBJECT) {
-      r.fail('Filter is not an object');
+      r.barf('Filter is not an object');
     }
     this.parseObject(false);
     return {
@@ -132,7 +132,7 @@ class Compiler {
         continue;
       }
       if (insideOr && RESERVED_IN_OR.has(stepName)) {
-        r.fail(`${stepName} is Ruler reserved fieldName which cannot be used inside ${OR_KEYWORD}.`);
+        r.barf(`${stepName} is Ruler reserved fieldName which cannot be used inside ${OR_KEYWORD}.`);
       }
       switch (r.nextToken()) {
         case JsonToken.START_OBJECT:
@@ -145,11 +145,11 @@ class Compiler {
           break;
         default:
           this.currentField = this.name(stepName);
-          r.fail(`"${stepName}" must be an object or an array`);
+          r.barf(`"${stepName}" must be an object or an array`);
       }
     }
     if (!fieldsPresent) {
-      r.fail('Empty objects are not allowed');
+      r.barf('Empty objects are not allowed');
     }
   }
 
@@ -159,7 +159,7 @@ class Compiler {
     const countBefore = Math.max(this.ruleCount, 1);
     this.rules = [];
     if (r.nextToken() !== JsonToken.START_ARRAY) {
-      r.fail(`It must be an Array followed with ${OR_KEYWORD}.`);
+      r.barf(`It must be an Array followed with ${OR_KEYWORD}.`);
     }
     let branches = 0;
     let total = 0;
@@ -168,7 +168,7 @@ class Compiler {
     while ((token = r.nextToken()) !== JsonToken.END_ARRAY) {
       branches++;
       if (token !== JsonToken.START_OBJECT) {
-        r.fail(`Only JSON object is allowed in array of ${OR_KEYWORD} relationship.`);
+        r.barf(`Only JSON object is allowed in array of ${OR_KEYWORD} relationship.`);
       }
       // Each branch starts from a copy of the sub-rules collected before the $or.
       this.rules = this.materialise ? (before.length === 0 ? [new Map()] : before.map((m) => new Map(m))) : [];
@@ -181,7 +181,7 @@ class Compiler {
       this.checkLimit(total);
     }
     if (branches < 2) {
-      r.fail(`There must have at least 2 Objects in ${OR_KEYWORD} relationship.`);
+      r.barf(`There must have at least 2 Objects in ${OR_KEYWORD} relationship.`);
     }
     this.ruleCount = total;
     this.rules = this.materialise ? collected : [];
@@ -233,11 +233,11 @@ class Compiler {
           values.push({ kind: 'exact-literal', value: false });
           break;
         default:
-          r.fail('Match value must be String, number, true, false, or null');
+          r.barf('Match value must be String, number, true, false, or null');
       }
     }
     if (values.length === 0) {
-      r.fail('Empty arrays are not allowed');
+      r.barf('Empty arrays are not allowed');
     }
     if (this.materialise) {
       if (this.rules.length === 0) {
@@ -253,20 +253,20 @@ class Compiler {
 
   private expectEndObject(message: string): void {
     if (this.reader.nextToken() !== JsonToken.END_OBJECT) {
-      this.reader.fail(message);
+      this.reader.barf(message);
     }
   }
 
   private processMatchExpression(): ValuePattern {
     const r = this.reader;
     if (r.nextToken() !== JsonToken.FIELD_NAME) {
-      r.fail('Match expression name not found');
+      r.barf('Match expression name not found');
     }
     const op = r.currentName;
     switch (op) {
       case 'exactly': {
         if (r.nextToken() !== JsonToken.VALUE_STRING) {
-          r.fail('exact match pattern must be a string');
+          r.barf('exact match pattern must be a string');
         }
         const value = r.text;
         this.expectEndObject('Only one key allowed in match expression');
@@ -280,7 +280,7 @@ class Compiler {
           return this.processIgnoreCaseAffix(op);
         }
         if (t !== JsonToken.VALUE_STRING) {
-          r.fail(`${op} match pattern must be a string`);
+          r.barf(`${op} match pattern must be a string`);
         }
         const value = r.text;
         this.expectEndObject('Only one key allowed in match expression');
@@ -288,7 +288,7 @@ class Compiler {
       }
       case 'numeric': {
         if (r.nextToken() !== JsonToken.START_ARRAY) {
-          r.fail('Value of numeric must be an array.');
+          r.barf('Value of numeric must be an array.');
         }
         const range = this.processNumeric();
         this.expectEndObject('Too many elements in numeric expression');
@@ -299,7 +299,7 @@ class Compiler {
       case 'exists': {
         const t = r.nextToken();
         if (t !== JsonToken.VALUE_TRUE && t !== JsonToken.VALUE_FALSE) {
-          r.fail('exists match pattern must be either true or false.');
+          r.barf('exists match pattern must be either true or false.');
         }
         this.expectEndObject('Only one key allowed in match expression');
         return { kind: 'exists', exists: t === JsonToken.VALUE_TRUE };
@@ -307,7 +307,7 @@ class Compiler {
       case 'cidr': {
         if (r.nextToken() !== JsonToken.VALUE_STRING) {
           // event-ruler's own wording for this case.
-          r.fail('prefix match pattern must be a string');
+          r.barf('prefix match pattern must be a string');
         }
         const text = r.text;
         let range;
@@ -321,7 +321,7 @@ class Compiler {
       }
       case 'equals-ignore-case': {
         if (r.nextToken() !== JsonToken.VALUE_STRING) {
-          r.fail('equals-ignore-case match pattern must be a string');
+          r.barf('equals-ignore-case match pattern must be a string');
         }
         const value = r.text;
         this.expectEndObject('Only one key allowed in match expression');
@@ -329,19 +329,19 @@ class Compiler {
       }
       case 'wildcard': {
         if (r.nextToken() !== JsonToken.VALUE_STRING) {
-          r.fail('wildcard match pattern must be a string');
+          r.barf('wildcard match pattern must be a string');
         }
         const value = r.text;
         try {
           parseWildcard(value);
         } catch (e) {
-          r.fail((e as Error).message);
+          r.barf((e as Error).message);
         }
         this.expectEndObject('Only one key allowed in match expression');
         return { kind: 'wildcard', value };
       }
       default:
-        return r.fail(`Unrecognized match type ${op}`);
+        return r.barf(`Unrecognized match type ${op}`);
     }
   }
 
@@ -349,13 +349,13 @@ class Compiler {
     const r = this.reader;
     const label = op === 'prefix' ? 'Prefix' : 'Suffix';
     if (r.nextToken() !== JsonToken.FIELD_NAME) {
-      r.fail(`${label} expression name not found`);
+      r.barf(`${label} expression name not found`);
     }
     if (r.currentName !== 'equals-ignore-case') {
-      r.fail(`Unsupported ${op} pattern: ${r.currentName}`);
+      r.barf(`Unsupported ${op} pattern: ${r.currentName}`);
     }
     if (r.nextToken() !== JsonToken.VALUE_STRING) {
-      r.fail('equals-ignore-case match pattern must be a string');
+      r.barf('equals-ignore-case match pattern must be a string');
     }
     const value = r.text;
     this.expectEndObject('Only one key allowed in match expression');
@@ -367,7 +367,7 @@ class Compiler {
     const r = this.reader;
     let token = r.nextToken();
     if (token !== JsonToken.VALUE_STRING) {
-      r.fail(`Invalid member in numeric match: ${r.text}`);
+      r.barf(`Invalid member in numeric match: ${r.text}`);
     }
     const operator = r.text;
     token = r.nextToken();
@@ -375,18 +375,18 @@ class Compiler {
       switch (operator) {
         case '=': {
           if (!isNumberToken(token)) {
-            r.fail('Value of equals must be numeric');
+            r.barf('Value of equals must be numeric');
           }
           const text = r.text;
           if (r.nextToken() !== JsonToken.END_ARRAY) {
-            r.fail('Too many elements in numeric expression');
+            r.barf('Too many elements in numeric expression');
           }
           return { kind: 'numeric-equals', value: comparable(text).value };
         }
         case '>=':
         case '>': {
           if (!isNumberToken(token)) {
-            r.fail(`Value of ${operator} must be numeric`);
+            r.barf(`Value of ${operator} must be numeric`);
           }
           const text = r.text;
           token = r.nextToken();
@@ -400,23 +400,23 @@ class Compiler {
         case '<=':
         case '<': {
           if (!isNumberToken(token)) {
-            r.fail(`Value of ${operator} must be numeric`);
+            r.barf(`Value of ${operator} must be numeric`);
           }
           const text = r.text;
           if (r.nextToken() !== JsonToken.END_ARRAY) {
-            r.fail('Too many elements in numeric expression');
+            r.barf('Too many elements in numeric expression');
           }
           const upper = comparable(text).value;
           this.noteUnbuildable(upper === -MAX_DOUBLE, `${operator} ${text}`);
           return { kind: 'numeric', upper, upperOpen: operator === '<', lowerOpen: false };
         }
         default:
-          return r.fail(`Unrecognized numeric range operator: ${operator}`);
+          return r.barf(`Unrecognized numeric range operator: ${operator}`);
       }
     } catch (e) {
       if (e instanceof PlainError) {
         // JsonRuleCompiler catches IllegalArgumentException here and re-raises it with a location.
-        r.fail(e.message);
+        r.barf(e.message);
       }
       throw e;
     }
@@ -432,18 +432,18 @@ class Compiler {
   private completeRange(token: JsonToken | undefined, bottomText: string, openBottom: boolean): ValuePattern {
     const r = this.reader;
     if (token !== JsonToken.VALUE_STRING) {
-      r.fail(`Bad value in numeric range: ${r.text}`);
+      r.barf(`Bad value in numeric range: ${r.text}`);
     }
     const operator = r.text;
     if (operator !== '<' && operator !== '<=') {
-      r.fail(`Bad numeric range operator: ${operator}`);
+      r.barf(`Bad numeric range operator: ${operator}`);
     }
     if (!isNumberToken(r.nextToken())) {
-      r.fail(`Value of ${operator} must be numeric`);
+      r.barf(`Value of ${operator} must be numeric`);
     }
     const topText = r.text;
     if (r.nextToken() !== JsonToken.END_ARRAY) {
-      r.fail('Too many terms in numeric range expression');
+      r.barf('Too many terms in numeric range expression');
     }
     const lower = comparable(bottomText).value;
     const upper = comparable(topText).value;
@@ -460,7 +460,7 @@ class Compiler {
     let token = r.nextToken();
     if (token === JsonToken.START_OBJECT) {
       if (r.nextToken() !== JsonToken.FIELD_NAME) {
-        r.fail('Anything-But expression name not found');
+        r.barf('Anything-But expression name not found');
       }
       const op = r.currentName;
       switch (op) {
@@ -468,12 +468,12 @@ class Compiler {
         case 'prefix': setKind = 'anything-but-prefix'; break;
         case 'suffix': setKind = 'anything-but-suffix'; break;
         case 'wildcard': setKind = 'anything-but-wildcard'; break;
-        default: r.fail(`Unsupported anything-but pattern: ${op}`);
+        default: r.barf(`Unsupported anything-but pattern: ${op}`);
       }
       token = r.nextToken();
     }
     if (token !== JsonToken.START_ARRAY && token !== JsonToken.VALUE_STRING && !isNumberToken(token)) {
-      r.fail('Value of anything-but must be an array or single string/number value.');
+      r.barf('Value of anything-but must be an array or single string/number value.');
     }
     let result: ValuePattern;
     if (token === JsonToken.START_ARRAY) {
@@ -500,8 +500,12 @@ class Compiler {
     try {
       return step();
     } catch (e) {
-      if (e instanceof JsonReadError || e instanceof PlainError) {
-        this.reader.fail(e.message);
+      if (e instanceof JsonReadError && !e.raisedByCaller) {
+        // Jackson has moved past the offending character by the time the compiler re-raises.
+        throw new JsonReadError(e.message, e.line, e.column + 1, this.reader.describeSource());
+      }
+      if (e instanceof PlainError || e instanceof JsonReadError) {
+        this.reader.barf(e.message);
       }
       throw e;
     }
@@ -519,12 +523,12 @@ class Compiler {
         } else if (isNumberToken(token)) {
           numbers.push(comparable(r.text).value);
         } else {
-          r.fail('Inside anything but list, start|null|boolean is not supported.');
+          r.barf('Inside anything but list, start|null|boolean is not supported.');
         }
       }
     });
     if ((strings.length > 0) === (numbers.length > 0)) {
-      r.fail('Inside anything but list, either all values are number or string, mixed type is not supported');
+      r.barf('Inside anything but list, either all values are number or string, mixed type is not supported');
     }
     return { kind: 'anything-but', strings, numbers };
   }
@@ -536,15 +540,15 @@ class Compiler {
       if (token === JsonToken.VALUE_STRING) {
         const text = r.text;
         if ((kind === 'anything-but-prefix' || kind === 'anything-but-suffix') && text.length === 0) {
-          r.fail('Null prefix/suffix not allowed');
+          r.barf('Null prefix/suffix not allowed');
         }
         values.push(text);
       } else if (kind === 'anything-but-ignore-case') {
-        r.fail('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+        r.barf('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
       } else if (kind === 'anything-but-wildcard') {
-        r.fail('wildcard match pattern must be a string');
+        r.barf('wildcard match pattern must be a string');
       } else {
-        r.fail('prefix/suffix match pattern must be a string');
+        r.barf('prefix/suffix match pattern must be a string');
       }
     };
     if (isList) {
@@ -562,7 +566,7 @@ class Compiler {
         try {
           parseWildcard(value);
         } catch (e) {
-          r.fail((e as Error).message);
+          r.barf((e as Error).message);
         }
       }
     }

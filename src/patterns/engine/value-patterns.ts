@@ -32,6 +32,14 @@ export type ValuePattern =
 
 type StringTest = (value: string) => boolean;
 
+/**
+ * Raised when a test needed the spelling of a number that came from `JSON.parse` (so was lost). The
+ * caller can then read the event again keeping number texts. Only CIDR/address ranges need it: event-
+ * ruler also walks a number's raw text through an address range, and a number such as `15` then falls
+ * inside a block such as `16.0.0.0/4` (hex `1...`).
+ */
+export const numberSpellingUse = { needed: false };
+
 /** The number event-ruler would compare, or undefined when the value is not a comparable number. */
 export function comparableNumberOf(value: EventScalar): number | undefined {
   if (typeof value === 'number') {
@@ -164,6 +172,9 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
   const numberTests: Array<(n: number) => boolean> = [];
   // Each anything-but is its own alternative: a value passes if it passes any one of them.
   const anythingBut: ValuePredicate[] = [];
+  // event-ruler converts a value to its comparable-number form, and then tries nothing else, when the
+  // field has a numeric test (numeric equality from a number, a range, or an anything-but of numbers).
+  let numericField = false;
 
   for (const p of patterns) {
     switch (p.kind) {
@@ -182,10 +193,12 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
         exactNumberTexts.add(p.text);
         if (p.comparable) {
           exactNumbers.add(p.value);
+          numericField = true;
         }
         break;
       case 'numeric-equals':
         exactNumbers.add(p.value);
+        numericField = true;
         break;
       case 'address':
       case 'cidr':
@@ -204,6 +217,7 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
         stringTests.push(compileWildcard(parseWildcard(p.value)));
         break;
       case 'numeric': {
+        numericField = true;
         const { lower, lowerOpen, upper, upperOpen } = p;
         numberTests.push((n) =>
           (lower === undefined || (lowerOpen ? n > lower : n >= lower))
@@ -212,6 +226,7 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
       }
       case 'anything-but': {
         if (p.numbers.length > 0) {
+          numericField = true;
           const excluded = new Set(p.numbers);
           anythingBut.push((v) => {
             const n = comparableNumberOf(v);
@@ -284,6 +299,20 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
       }
       if (hasNumberTexts && v instanceof NumberToken && exactNumberTexts.has(v.text)) {
         return true;
+      }
+      if (hasAddresses && !(numericField && comparableNumberOf(v) !== undefined)) {
+        let text: string;
+        if (v instanceof NumberToken) {
+          text = v.text;
+        } else {
+          numberSpellingUse.needed = true;
+          text = String(v);
+        }
+        for (let i = 0; i < addressRanges.length; i++) {
+          if (addressRanges[i].contains(text)) {
+            return true;
+          }
+        }
       }
     } else if (hasLiterals && literals.has(v)) {
       return true;
