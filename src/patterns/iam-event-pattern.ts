@@ -830,8 +830,8 @@ function renderWithinQuota(state: PatternState, description: string): Rendered {
   }
   const check = EventPatternMatcher.check(rendered.text, { maxPatternLength: MAX_PATTERN_LENGTH });
   if (!check.valid) {
-    throw new Error(`The pattern '${description}' is not a valid EventBridge pattern: ${check.errors.map(String).join('; ')}. `
-      + 'Simplify the globs given to it (EventBridge rejects wildcards that are too complex).');
+    // The engine's messages already say what is wrong, where, and the fix.
+    throw new Error(`The pattern '${description}' is not a valid EventBridge pattern: ${check.errors.join(' ')}`);
   }
   return rendered;
 }
@@ -841,11 +841,11 @@ function describe(state: PatternState): string {
   if (state.withConsoleSignIn) text += ' and console sign-ins';
   if (state.excludedNames.length > 0) text += `, except ${listForHumans(state.excludedNames.map((g) => g.text))}`;
   if (state.principalMode !== undefined) {
-    const names = state.principals.map((p) => (p.isToken ? 'a principal known at deployment' : p.text));
+    const names = state.principals.map((p) => (p.isToken ? '<principal given at deployment>' : p.text));
     text += state.principalMode === PrincipalMode.ONLY ? `, by ${listForHumans(names)}` : `, not by ${listForHumans(names)}`;
   }
   if (state.accounts !== undefined) {
-    const ids = state.accounts.map((a) => (Token.isUnresolved(a) ? 'an account known at deployment' : a));
+    const ids = state.accounts.map((a) => (Token.isUnresolved(a) ? '<account given at deployment>' : a));
     text += `, in account${ids.length > 1 ? 's' : ''} ${listForHumans(ids)}`;
   }
   if (state.outcome !== undefined) text += `, ${state.outcome} calls only`;

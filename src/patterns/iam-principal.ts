@@ -16,6 +16,11 @@ import { GlobKind, ValueGlob } from './iam-value-glob';
 /** IAM user, role, session and root ARNs of any partition; globs may use `*`. */
 const PRINCIPAL_ARN = /^arn:(aws(?:-[a-z]+)*|\*):(iam|sts|\*)::([0-9*]+):([A-Za-z0-9+=,.@_/*-]+)$/;
 const ACCOUNT_ID = /^\d{12}$/;
+/**
+ * A role ARN written around tokens (`arn:${Partition}:iam::${AccountId}:role/Deploy`): encoded
+ * tokens hold no `:`, `/` or `*`, and no role name resolves to text with a `/`.
+ */
+const TOKENIZED_ROLE_ARN = /^arn:([^:]+):iam::([^:]+):role\/(?:[^:]*\/)?([^:/*]+)$/;
 const RESOURCE_TYPES = ['root', 'user/', 'role/', 'assumed-role/', 'federated-user/'];
 
 /** One principal, compiled to the globs of the two identity fields. */
@@ -37,8 +42,15 @@ export interface PrincipalMatch {
  */
 export function parsePrincipal(text: string, method: string): PrincipalMatch {
   if (Token.isUnresolved(text)) {
-    // Known only at deployment (for example `role.roleArn`): matched exactly on both fields,
-    // since a role ARN appears as the session issuer and a user ARN as the identity.
+    // A role ARN written around tokens still yields its session ARN: the tokens resolve inside
+    // the prefix string in the template.
+    const role = TOKENIZED_ROLE_ARN.exec(text);
+    if (role) {
+      const session = ValueGlob.prefix(`arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/`);
+      return { text, identityArn: [session], sessionIssuerArn: [ValueGlob.exact(text)], isToken: true };
+    }
+    // Otherwise (for example `role.roleArn`) it is matched exactly on both fields, since a role
+    // ARN appears as the session issuer and a user ARN as the identity.
     return { text, identityArn: [ValueGlob.exact(text)], sessionIssuerArn: [ValueGlob.exact(text)], isToken: true };
   }
   const fix = 'Give an IAM principal ARN such as arn:aws:iam::111122223333:role/Deploy, '

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -148,6 +148,10 @@ describe('eventNames()', () => {
     expect(() => IamEventPattern.eventNames(...names)).toThrow(message);
   });
 
+  test('rejects a glob whose wildcard EventBridge finds too complex, with the engine\'s reason', () => {
+    expect(() => IamEventPattern.eventNames('A*B*C*D*E*F*G*H*I*J*K*L*M*')).toThrow(/'IAM calls A\*B\*C.*' is not a valid EventBridge pattern: .*too complex/);
+  });
+
   test('names the offending value in the error', () => {
     expect(() => IamEventPattern.eventNames('CreateUser', 'Delete-User')).toThrow(/"Delete-User"/);
   });
@@ -264,6 +268,23 @@ describe('principals', () => {
           userIdentity: {
             arn: [{ exists: false }, { 'anything-but': [roleArn] }],
             sessionContext: { sessionIssuer: { arn: [{ exists: false }, { 'anything-but': [roleArn] }] } },
+          },
+        },
+      },
+    });
+  });
+
+  test('a role ARN written around tokens also excludes its sessions, resolved in the template', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const roleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/Deploy`;
+    new events.Rule(stack, 'Rule', { eventPattern: IamEventPattern.changes().exceptPrincipals(roleArn).toEventPattern() });
+    const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        detail: {
+          userIdentity: {
+            arn: [{ exists: false }, { 'anything-but': { prefix: join('arn:', { Ref: 'AWS::Partition' }, ':sts::', { Ref: 'AWS::AccountId' }, ':assumed-role/Deploy/') } }],
+            sessionContext: { sessionIssuer: { arn: [{ exists: false }, { 'anything-but': [join('arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/Deploy')] }] } },
           },
         },
       },
