@@ -91,7 +91,9 @@ function checkPartitionMatchesRegion(where: string, what: string, arn: string, p
  * Throws if `arnPartition` differs from `expectedPartition` (the partition of the stack or of another
  * ARN). Either being an unresolved token skips the check.
  */
-export function checkSamePartition(where: string, what: string, arn: string, arnPartition: string, expectedPartition: string, expectedFrom: string): void {
+export function checkSamePartition(
+  where: string, what: string, arn: string, arnPartition: string, expectedPartition: string, expectedFrom: string,
+): void {
   if (Token.isUnresolved(arnPartition) || Token.isUnresolved(expectedPartition)) return;
   if (arnPartition !== expectedPartition) {
     throw invalidValue(where,

@@ -1,9 +1,9 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessAnalyzerServiceRole, AccessAnalyzerServiceRoleProps } from '../../src/access-analyzer/access-analyzer-service-role';
 import { DOCUMENTED_TRUST_STATEMENT } from './documented-statements';
 import { awsPartitionValues, evaluate } from './template-evaluation';
+import { AccessAnalyzerServiceRole, AccessAnalyzerServiceRoleProps } from '../../src/access-analyzer/access-analyzer-service-role';
 
 const ORG = 'o-a1b2c3d4e5';
 const MANAGEMENT = '111122223333';

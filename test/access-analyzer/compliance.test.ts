@@ -43,7 +43,15 @@ function guardReports(build: (app: App) => Stack): PluginReport[] {
 }
 
 /** Violated rules and where, in a form a failing assertion shows readably. */
-function findings(report: { violations: { ruleName: string; violatingConstructs?: { constructPath?: string }[]; violatingResources?: { constructPath?: string }[] }[] }): string[] {
+interface Violations {
+  readonly violations: {
+    readonly ruleName: string;
+    readonly violatingConstructs?: { readonly constructPath?: string }[];
+    readonly violatingResources?: { readonly constructPath?: string }[];
+  }[];
+}
+
+function findings(report: Violations): string[] {
   return report.violations.flatMap(v =>
     (v.violatingConstructs ?? v.violatingResources ?? [{}]).map(where => `${v.ruleName} at ${where.constructPath ?? '?'}`));
 }

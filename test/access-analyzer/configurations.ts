@@ -1,8 +1,8 @@
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
 import { AccessAnalyzerServiceRole } from '../../src/access-analyzer/access-analyzer-service-role';
 import { OrgTrailAnalyzerAccess } from '../../src/access-analyzer/org-trail-analyzer-access';
 
@@ -68,7 +68,9 @@ export function ownedTrailBucketConfiguration(app: App = new App()): Stack {
 
 /**
  * The log-archive side with a bucket and key that exist outside the app: nothing can be applied, so
- * the statements are stack outputs, with warnings.
+ * the statements are stack outputs, with warnings. The log-archive account is a member of the
+ * organization too, so the stack also holds its own Access Analyzer service role (and a stack
+ * needs at least one resource).
  */
 export function importedTrailBucketConfiguration(app: App = new App()): Stack {
   const stack = new Stack(app, 'ImportedTrailBucket', { env: { account: MANAGEMENT_ACCOUNT, region: TRAIL_REGION } });
@@ -79,6 +81,14 @@ export function importedTrailBucketConfiguration(app: App = new App()): Stack {
     encryptionKey: kms.Key.fromKeyArn(stack, 'TrailKey', TRAIL_KEY_ARN),
     prefix: TRAIL_PREFIX,
   });
+  const role = new AccessAnalyzerServiceRole(stack, 'AnalyzerRole', {
+    organizationId: ORGANIZATION_ID,
+    trailArn: TRAIL_ARN,
+    bucketName: TRAIL_BUCKET_NAME,
+    prefix: TRAIL_PREFIX,
+    encryptionKeyArn: TRAIL_KEY_ARN,
+  });
+  acknowledgeServiceRoleWildcards(role, MANAGEMENT_ACCOUNT);
   return stack;
 }
 
@@ -95,17 +105,25 @@ export function memberServiceRoleConfiguration(app: App = new App()): Stack {
     prefix: TRAIL_PREFIX,
     encryptionKeyArn: TRAIL_KEY_ARN,
   });
+  acknowledgeServiceRoleWildcards(role, '<AWS::AccountId>');
+  return stack;
+}
+
+/**
+ * The wildcard resources of the service role, acknowledged with the reason each is needed. `account`
+ * is how the role's account appears in the template: a literal id, or `<AWS::AccountId>`.
+ */
+function acknowledgeServiceRoleWildcards(role: AccessAnalyzerServiceRole, account: string): void {
   acknowledgeNagFindings(role, {
     'AwsSolutions-IAM5[Resource::*]':
       'iam:GetServiceLastAccessedDetails has no resource type: "*" is the only resource it accepts.',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]':
+    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:role/*]`]:
       'iam:GenerateServiceLastAccessedDetails on this account\'s roles: a policy may be generated for any of them.',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]':
+    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:user/*]`]:
       'iam:GenerateServiceLastAccessedDetails on this account\'s users: a policy may be generated for any of them.',
-    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${TRAIL_BUCKET_NAME}/${TRAIL_PREFIX}/AWSLogs/${ORGANIZATION_ID}/<AWS::AccountId>/*]`]:
+    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${TRAIL_BUCKET_NAME}/${TRAIL_PREFIX}/AWSLogs/${ORGANIZATION_ID}/${account}/*]`]:
       's3:GetObject on this account\'s own folder of the organization trail, whose object keys are not known in advance.',
   });
-  return stack;
 }
 
 /**

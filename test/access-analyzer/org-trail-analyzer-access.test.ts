@@ -2,9 +2,9 @@ import { Annotations as CoreAnnotations, App, CfnParameter, Stack } from 'aws-cd
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OrgTrailAnalyzerAccess, OrgTrailAnalyzerAccessProps } from '../../src/access-analyzer/org-trail-analyzer-access';
 import { documentedBucketStatement, documentedKeyStatement } from './documented-statements';
 import { awsPartitionValues, DeploymentValues, evaluate } from './template-evaluation';
+import { OrgTrailAnalyzerAccess, OrgTrailAnalyzerAccessProps } from '../../src/access-analyzer/org-trail-analyzer-access';
 
 const ORG = 'o-a1b2c3d4e5';
 const ACCOUNT = '111122223333';

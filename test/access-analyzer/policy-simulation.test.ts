@@ -69,7 +69,9 @@ function callerOf(arn: string, identityPolicy: Policy = BROAD_IDENTITY_POLICY, o
   return { arn, organizationId, identityPolicy };
 }
 
-async function decide(caller: Caller, action: string, resource: string, resourcePolicy: Policy, context: Record<string, string> = {}): Promise<Decision> {
+async function decide(
+  caller: Caller, action: string, resource: string, resourcePolicy: Policy, context: Record<string, string> = {},
+): Promise<Decision> {
   const account = caller.arn.split(':')[4];
   const simulation: Simulation = {
     request: {
