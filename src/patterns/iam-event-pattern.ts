@@ -463,7 +463,7 @@ export class IamEventPattern {
   }
 
   /**
-   * A pattern that also matches any of these event names or globs, which it would otherwise match.
+   * A pattern that no longer matches these event names or globs.
    *
    * EventBridge cannot say "prefix Create but not CreateUser" on one field, so exclusions from a
    * glob are rewritten with the IAM operations catalog (`IamOperations`): `Create*` minus
@@ -485,8 +485,13 @@ export class IamEventPattern {
    * roles (`arn:aws:iam::111122223333:role/Deploy`, `arn:aws:iam::*:role/cdk-*`), role sessions
    * (`arn:aws:sts::111122223333:assumed-role/Deploy/*`) or the root user
    * (`arn:aws:iam::111122223333:root`). A role matches through the session ARN CloudTrail records
-   * in `userIdentity.arn` and through `userIdentity.sessionContext.sessionIssuer.arn`. Unresolved
-   * tokens (such as `role.roleArn`) are matched exactly on both fields.
+   * in `userIdentity.arn` (`assumed-role/<name>/*`, which CloudTrail writes without the role's
+   * path) and through `userIdentity.sessionContext.sessionIssuer.arn`; a role glob under a path
+   * with a starred name (`role/aws-reserved/sso.amazonaws.com/*`) matches through the session
+   * issuer only, since its sessions cannot be told apart by name. Unresolved tokens are accepted:
+   * a role ARN written around tokens (`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/Deploy`)
+   * matches like a plain one, any other token (such as `role.roleArn`) is matched exactly on both
+   * fields.
    *
    * @param principalArns principal ARNs or ARN globs
    */
