@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertDeadLetterQueue } from '../../src/alerting/alert-dead-letter-queue';
 import { newStack, onlyResource, statementsOf } from './test-stacks';
+import { AlertDeadLetterQueue } from '../../src/alerting/alert-dead-letter-queue';
 
 describe('AlertDeadLetterQueue', () => {
   test('is a standard queue with SQS-managed encryption, 14-day retention, marked as a dead-letter queue', () => {

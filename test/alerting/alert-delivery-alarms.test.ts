@@ -2,10 +2,10 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { newStack, statementsOf } from './test-stacks';
 import { AlertDeadLetterQueue } from '../../src/alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms, AlertDeliveryAlarmsProps } from '../../src/alerting/alert-delivery-alarms';
 import { EncryptedAlertTopic } from '../../src/alerting/encrypted-alert-topic';
-import { newStack, statementsOf } from './test-stacks';
 
 interface Fixture {
   readonly stack: Stack;

@@ -1,11 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { cloudTrailRecord, eventBridgeEventFor } from './cloudtrail-events';
+import { newStack, onlyResource } from './test-stacks';
 import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopicTarget } from '../../src/alerting/alert-topic-target';
 import { InputTransformerRenderer } from '../../src/patterns/engine/input-transformer';
-import { cloudTrailRecord, eventBridgeEventFor } from './cloudtrail-events';
-import { newStack, onlyResource } from './test-stacks';
 
 /** The rule target EventBridge would receive for a message, from a synthesized template. */
 function synthesizedTarget(message: AlertMessage): any {

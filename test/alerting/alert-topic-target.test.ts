@@ -4,11 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { newStack, onlyResource, statementsOf } from './test-stacks';
 import { AlertDeadLetterQueue } from '../../src/alerting/alert-dead-letter-queue';
 import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopicTarget } from '../../src/alerting/alert-topic-target';
 import { EncryptedAlertTopic } from '../../src/alerting/encrypted-alert-topic';
-import { newStack, onlyResource, statementsOf } from './test-stacks';
 
 function ruleIn(stack: Stack): events.Rule {
   return new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.iam'] } });

@@ -1,9 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import { newStack } from './test-stacks';
 import { AlertTrail } from '../../src/alerting/alert-trail';
 import { HardenedTrail } from '../../src/alerting/hardened-trail';
-import { newStack } from './test-stacks';
 
 describe('AlertTrail', () => {
   test('create() makes a hardened trail in the binding scope and reports its ARN', () => {

@@ -1,9 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { newStack, onlyResource, statementsOf } from './test-stacks';
 import { AlertTopic } from '../../src/alerting/alert-topic';
 import { EncryptedAlertTopic } from '../../src/alerting/encrypted-alert-topic';
-import { newStack, onlyResource, statementsOf } from './test-stacks';
 
 describe('EncryptedAlertTopic', () => {
   test('encrypts the topic with its own customer-managed key, which has rotation on', () => {

@@ -1,8 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { HardenedTrail } from '../../src/alerting/hardened-trail';
 import { newStack, onlyResource, statementsOf } from './test-stacks';
+import { HardenedTrail } from '../../src/alerting/hardened-trail';
 
 function trailIn(stack: Stack, props = {}): { trail: HardenedTrail; template: Template } {
   const trail = new HardenedTrail(stack, 'Trail', props);

@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 /** The account and region the tests deploy to unless a test is about another environment. */
 export const TEST_ENV = { account: '111111111111', region: 'us-east-1' };
 
-/** A fresh app and stack in `TEST_ENV` (or the given environment). */
-export function newStack(env: { account?: string; region?: string } | undefined = TEST_ENV): Stack {
+/** A fresh app and stack in `TEST_ENV`, or the given environment (`{}`: environment-agnostic). */
+export function newStack(env: { account?: string; region?: string } = TEST_ENV): Stack {
   return new Stack(new App(), 'TestStack', { env });
 }
 
