@@ -57,15 +57,6 @@ export function checkOrganizationId(where: string, value: string): void {
   }
 }
 
-/** Throws unless `value` is a 12-digit account id. `what` names the property in the message. */
-export function checkAccountId(where: string, what: string, value: string): void {
-  if (Token.isUnresolved(value)) return;
-  if (!ACCOUNT_ID.test(value)) {
-    throw invalidValue(where, `${what} '${value}' is not an AWS account id.`,
-      'write the 12 digits, with leading zeros and no dashes or spaces.');
-  }
-}
-
 /** Throws unless `value` names an AWS region (`us-east-1`, `eu-central-2`, `us-gov-west-1`, ...). */
 export function checkRegion(where: string, what: string, value: string): void {
   if (Token.isUnresolved(value)) return;

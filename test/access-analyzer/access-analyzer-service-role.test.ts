@@ -200,6 +200,7 @@ describe('AccessAnalyzerServiceRole input checks', () => {
   test.each([
     ['an alias ARN', `arn:aws:kms:us-east-1:${MANAGEMENT}:alias/org-trail`, 'is not a KMS key ARN. Fix: write the key ARN'],
     ['a key id', '1234abcd-12ab-34cd-56ef-1234567890ab', 'is not a KMS key ARN'],
+    ['without an account', 'arn:aws:kms:us-east-1::key/1234abcd', 'is not a KMS key ARN'],
     ['in a partition its region is not in', `arn:aws-cn:kms:us-east-1:${MANAGEMENT}:key/1234abcd`, "names partition 'aws-cn', but region us-east-1 is in partition 'aws'"],
   ])('rejects an encryptionKeyArn that is %s', (_what, encryptionKeyArn, message) => {
     expect(build({ encryptionKeyArn })).toThrow(`Member/AnalyzerRole: encryptionKeyArn '${encryptionKeyArn}' ${message}`);

@@ -169,6 +169,15 @@ describe('OrgTrailAnalyzerAccess on a bucket and key defined in the app', () => 
       /LogArchive\/AnalyzerAccess: bucket LogArchive\/TrailBucket has Object Ownership 'ObjectWriter'.*Fix: set objectOwnership: s3\.ObjectOwnership\.BUCKET_OWNER_ENFORCED/);
   });
 
+  test('warns when the Object Ownership is a CloudFormation value it cannot check', () => {
+    const f = fixture();
+    const ownership = new CfnParameter(f.stack, 'Ownership').valueAsString;
+    (f.bucket.node.defaultChild as s3.CfnBucket).ownershipControls = { rules: [{ objectOwnership: ownership }] };
+    access(f);
+    Annotations.fromStack(f.stack).hasWarning('/LogArchive/AnalyzerAccess',
+      Match.stringLikeRegexp(`make sure it resolves to BucketOwnerEnforced or BucketOwnerPreferred.*\\[ack: ${WARNING}:objectOwnershipUnverified\\]`));
+  });
+
   test('warns when the bucket has a KMS key but no encryptionKey was given', () => {
     const f = fixture({}, { encryptionKey: undefined, encryption: s3.BucketEncryption.KMS });
     access(f, { encryptionKey: undefined });

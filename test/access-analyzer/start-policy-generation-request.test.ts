@@ -88,6 +88,7 @@ describe('StartPolicyGenerationRequest checks', () => {
     ['a short account', 'arn:aws:iam::4444:role/checkout', "has '4444' where the 12-digit account id belongs"],
     ['a name with a space', `arn:aws:iam::${MEMBER}:role/check out`, "has 'check out', which is not a valid IAM role path and name"],
     ['a role name', 'checkout', 'is not the ARN of an IAM role or user'],
+    ['in no AWS partition', `arn:azure:iam::${MEMBER}:role/checkout`, "names partition 'azure', which is not an AWS partition"],
   ])('rejects a principal ARN that is %s', (_what, principal, message) => {
     expect(() => request({}, principal)).toThrow(`StartPolicyGenerationRequest: principalArn '${principal}' ${message}`);
   });
