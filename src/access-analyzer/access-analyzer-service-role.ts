@@ -74,7 +74,8 @@ export interface AccessAnalyzerServiceRoleProps {
  *
  * The role is at `/service-role/AccessAnalyzerMonitorServiceRole<suffix>` (the name the bucket and key
  * policies of `OrgTrailAnalyzerAccess` admit) and trusts only `access-analyzer.amazonaws.com`, acting
- * for this account (`aws:SourceAccount`). Its one inline policy allows, and only on the named
+ * for this account (the IAM User Guide's trust policy has no condition; `aws:SourceAccount` is added
+ * against the confused-deputy problem). Its one inline policy allows, and only on the named
  * resources:
  *
  * - `cloudtrail:GetTrail` on the organization trail;
