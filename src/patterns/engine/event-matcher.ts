@@ -45,6 +45,11 @@ export class FieldCondition {
   public readonly segmentCount: number;
   /** For each segment index, the keys that can be looked up there. */
   public readonly keyChoices: readonly (readonly KeyChoice[])[];
+  /** The same, flattened for the direct walk: keys and next segment indexes per level. */
+  public readonly levelKeys: readonly (readonly string[])[];
+  public readonly levelNext: readonly (readonly number[])[];
+  /** Whether some key must be checked as an own property (names like `constructor`). */
+  public readonly anyGuarded: boolean;
   public readonly allowsAbsence: boolean;
   public readonly test: ValuePredicate;
   public readonly hasValueTests: boolean;
@@ -65,6 +70,9 @@ export class FieldCondition {
       choices.push(list);
     }
     this.keyChoices = choices;
+    this.levelKeys = choices.map((list) => list.map((c) => c.key));
+    this.levelNext = choices.map((list) => list.map((c) => c.next));
+    this.anyGuarded = choices.some((list) => list.some((c) => c.guarded));
     this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
     const valueTests = patterns.filter((p) => !(p.kind === 'exists' && !p.exists));
     this.hasValueTests = valueTests.length > 0;
@@ -79,8 +87,10 @@ class FieldValues {
   public inArrays = false;
 
   public clear(): void {
-    this.values.length = 0;
-    this.memberships.length = 0;
+    if (this.values.length > 0) {
+      this.values.length = 0;
+      this.memberships.length = 0;
+    }
     this.inArrays = false;
   }
 
@@ -454,30 +464,120 @@ export class CompiledSubRule {
 
 const scratch = new FieldValues();
 
+/** Value types a JSON event can hold (objects aside); anything else in a JS object is ignored. */
+function isJsonScalarType(t: string): boolean {
+  return t === 'string' || t === 'number' || t === 'boolean';
+}
+
+const FIELD_FAILS = 0;
+const FIELD_HOLDS = 1;
+const FIELD_IN_ARRAYS = 2;
+
+/**
+ * The common case without the general walk: follow the field's keys through plain objects while
+ * exactly one key matches at each level. Returns FIELD_IN_ARRAYS (or falls back) when arrays or
+ * several dotted spellings of the name are met.
+ */
+function evaluateDirectly(event: Record<string, unknown>, field: FieldCondition): number {
+  if (field.anyGuarded) {
+    return evaluateByWalk(event, field);
+  }
+  const end = field.segmentCount;
+  const levelKeys = field.levelKeys;
+  let node: Record<string, unknown> = event;
+  let seg = 0;
+  for (;;) {
+    const keys = levelKeys[seg];
+    let child: unknown = node[keys[0]];
+    let next = seg + 1;
+    for (let c = 1; c < keys.length; c++) {
+      const v = node[keys[c]];
+      if (v !== undefined) {
+        if (child !== undefined) {
+          return evaluateByWalk(event, field);
+        }
+        child = v;
+        next = field.levelNext[seg][c];
+      }
+    }
+    if (child === undefined) {
+      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+    }
+    if (next === end) {
+      if (typeof child !== 'object' || child === null) {
+        if (!isJsonScalarType(typeof child)) {
+          return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+        }
+        return field.hasValueTests && field.test(child as EventScalar) ? FIELD_HOLDS : FIELD_FAILS;
+      }
+      if (Array.isArray(child)) {
+        // Scalars straight inside an array are not array members: test them here.
+        let anyValue = false;
+        for (let i = 0; i < child.length; i++) {
+          const el = child[i];
+          if (el === null || isJsonScalarType(typeof el)) {
+            anyValue = true;
+            if (field.hasValueTests && field.test(el as EventScalar)) {
+              return FIELD_HOLDS;
+            }
+          } else if (Array.isArray(el) || el instanceof NumberToken || el instanceof RepeatedKey) {
+            return evaluateByWalk(event, field);
+          }
+        }
+        return !anyValue && field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+      }
+      if (child instanceof NumberToken || child instanceof RepeatedKey) {
+        return evaluateByWalk(event, field);
+      }
+      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+    }
+    if (typeof child !== 'object' || child === null) {
+      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+    }
+    if (Array.isArray(child) || child instanceof RepeatedKey) {
+      return evaluateByWalk(event, field);
+    }
+    if (child instanceof NumberToken) {
+      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+    }
+    node = child as Record<string, unknown>;
+    seg = next;
+  }
+}
+
+/** The general case: collect every value under the name, with memberships. */
+function evaluateByWalk(event: Record<string, unknown>, field: FieldCondition): number {
+  collectValues(event, field, scratch);
+  if (scratch.inArrays) {
+    return FIELD_IN_ARRAYS;
+  }
+  const values = scratch.values;
+  if (field.hasValueTests) {
+    for (let i = 0; i < values.length; i++) {
+      if (field.test(values[i])) {
+        return FIELD_HOLDS;
+      }
+    }
+  }
+  return field.allowsAbsence && values.length === 0 ? FIELD_HOLDS : FIELD_FAILS;
+}
+
 /** Whether the event matches the sub-rule. */
 export function matchSubRule(rule: CompiledSubRule, event: Record<string, unknown>): boolean {
   const fields = rule.fields;
   let arrayFields: ArrayField[] | undefined;
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f];
-    collectValues(event, field, scratch);
-    if (scratch.inArrays) {
-      (arrayFields ??= []).push(prepareArrayField(field, scratch));
-      continue;
-    }
-    // Values outside arrays are compatible with anything: the field stands on its own.
-    const values = scratch.values;
-    let ok = false;
-    if (field.hasValueTests) {
-      for (let i = 0; i < values.length; i++) {
-        if (field.test(values[i])) {
-          ok = true;
-          break;
-        }
-      }
-    }
-    if (!ok && !(field.allowsAbsence && values.length === 0)) {
+    const outcome = evaluateDirectly(event, field);
+    if (outcome === FIELD_FAILS) {
       return false;
+    }
+    if (outcome === FIELD_IN_ARRAYS) {
+      // Values outside arrays are compatible with anything, so only these fields need the search.
+      if (!scratch.inArrays) {
+        collectValues(event, field, scratch);
+      }
+      (arrayFields ??= []).push(prepareArrayField(field, scratch));
     }
   }
   return arrayFields === undefined || searchConsistent(arrayFields);

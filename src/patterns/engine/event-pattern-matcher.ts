@@ -41,6 +41,50 @@ function isEventObject(event: unknown): event is Record<string, unknown> {
 }
 
 /**
+ * The last event text read, kept so that several matchers asked about the same event (the usual
+ * case: every rule of a bus sees each event) parse it once. The parsed objects never leave this
+ * module and are never changed, so reusing them is safe.
+ */
+class ParsedEventCache {
+  private quickText: string | undefined;
+  private quickEvent: Record<string, unknown> | undefined;
+  private carefulText: string | undefined;
+  private carefulEvent: Record<string, unknown> | undefined;
+
+  /** `JSON.parse`, falling back to the careful reader (Jackson ignores text after the object). */
+  public quick(text: string): Record<string, unknown> {
+    if (text === this.quickText && this.quickEvent) {
+      return this.quickEvent;
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch {
+      event = this.careful(text);
+    }
+    if (!isEventObject(event)) {
+      throw new Error('Event must be a JSON object');
+    }
+    this.quickText = text;
+    this.quickEvent = event;
+    return event;
+  }
+
+  /** The careful reader, keeping number spellings and repeated keys. */
+  public careful(text: string): Record<string, unknown> {
+    if (text === this.carefulText && this.carefulEvent) {
+      return this.carefulEvent;
+    }
+    const event = readEventCarefully(text);
+    this.carefulText = text;
+    this.carefulEvent = event;
+    return event;
+  }
+}
+
+const parsedEvents = new ParsedEventCache();
+
+/**
  * An EventBridge event pattern, validated and compiled, that tells whether events match it.
  *
  * It reproduces how EventBridge matches (aws/event-ruler, the engine behind EventBridge, with its
@@ -122,24 +166,14 @@ export class EventPatternMatcher {
    */
   public matches(eventJson: string): boolean {
     if (this.numberSpelling && SPELLING_SENSITIVE_NUMBER.test(eventJson)) {
-      return matchAny(this.rules, readEventCarefully(eventJson));
+      return matchAny(this.rules, parsedEvents.careful(eventJson));
     }
-    let event: unknown;
-    try {
-      event = JSON.parse(eventJson);
-    } catch {
-      // event-ruler reads events with Jackson, which ignores text after the object; and the careful
-      // reader gives Jackson's reason when the text is not JSON at all.
-      return matchAny(this.rules, readEventCarefully(eventJson));
-    }
-    if (!isEventObject(event)) {
-      throw new Error('Event must be a JSON object');
-    }
+    const event = parsedEvents.quick(eventJson);
     numberSpellingUse.needed = false;
     const matched = matchAny(this.rules, event);
     if (numberSpellingUse.needed) {
       // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
-      return matchAny(this.rules, readEventCarefully(eventJson));
+      return matchAny(this.rules, parsedEvents.careful(eventJson));
     }
     return matched;
   }

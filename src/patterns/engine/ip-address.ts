@@ -17,20 +17,27 @@ export function looksLikeIpAddress(text: string): boolean {
   return IPV4_SHAPE.test(text) || IPV6_SHAPE.test(text);
 }
 
-/** Java's `IPAddressUtil.textToNumericFormatV4` restricted to four dotted parts. */
+/** Java's `IPAddressUtil.textToNumericFormatV4` restricted to four dotted parts (shape already checked). */
 function parseIpv4(text: string): number[] | undefined {
   if (text.length === 0 || text.length > 15) {
     return undefined;
   }
-  const parts = text.split('.');
-  const bytes: number[] = [];
-  for (const part of parts) {
-    const value = Number(part);
-    if (part.length === 0 || value > 255) {
-      return undefined;
+  const bytes: number[] = [0, 0, 0, 0];
+  let part = 0;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      bytes[part++] = value;
+      value = 0;
+    } else {
+      value = value * 10 + (c - 0x30);
+      if (value > 255) {
+        return undefined;
+      }
     }
-    bytes.push(value);
   }
+  bytes[part] = value;
   return bytes;
 }
 
@@ -129,9 +136,6 @@ function toHex(bytes: number[]): string {
 
 /** Hex spelling of an address (event-ruler's `ipToString`), or undefined if not an address. */
 export function ipAddressToHex(text: string): string | undefined {
-  if (!looksLikeIpAddress(text)) {
-    return undefined;
-  }
   const bytes = parseIpAddress(text);
   return bytes ? toHex(bytes) : undefined;
 }

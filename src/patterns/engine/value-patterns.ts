@@ -260,6 +260,17 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
   if (anyValue) {
     return () => true;
   }
+  // The usual IAM case, a short list of exact strings: compare directly.
+  if (exactStrings.size > 0 && exactStrings.size <= 8 && stringTests.length === 0 && addressRanges.length === 0
+    && literals.size === 0 && exactNumbers.size === 0 && exactNumberTexts.size === 0 && numberTests.length === 0
+    && anythingBut.length === 0) {
+    const list = Array.from(exactStrings);
+    if (list.length === 1) {
+      const only = list[0];
+      return (v) => v === only;
+    }
+    return (v) => typeof v === 'string' && list.includes(v);
+  }
   const hasStringTests = stringTests.length > 0;
   const stringTest = hasStringTests ? anyOf(stringTests) : undefined;
   const hasAddresses = addressRanges.length > 0;
