@@ -15,7 +15,9 @@ export abstract class AlertMessage {
    * and for an assumed role the role that issued the session); what was called (event name,
    * service, request parameters); where (account, region, source IP address, user agent); when;
    * the error code and message if the call failed (empty when it succeeded); the CloudTrail
-   * event ID with a console link to the event; and the rule that matched.
+   * event ID with a link to the event in the CloudTrail console (console.aws.amazon.com, the
+   * commercial partition; event history shows an event a few minutes after the call); and the
+   * rule that matched.
    *
    * Each line is delivered in double quotes, the form EventBridge gives multi-line text (CDK's
    * `RuleTargetInput.fromMultilineText`). Fields a record lacks are left empty; request
@@ -24,14 +26,14 @@ export abstract class AlertMessage {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
    */
   public static readable(): AlertMessage {
-    return new CustomMessage(events.RuleTargetInput.fromMultilineText(readableTemplate()));
+    return new TargetInputMessage(events.RuleTargetInput.fromMultilineText(readableTemplate()));
   }
 
   /**
    * The whole EventBridge event as JSON, unchanged.
    */
   public static rawEvent(): AlertMessage {
-    return new CustomMessage(events.RuleTargetInput.fromEventPath('$'));
+    return new TargetInputMessage(events.RuleTargetInput.fromEventPath('$'));
   }
 
   /**
@@ -41,7 +43,7 @@ export abstract class AlertMessage {
    *   `events.RuleTargetInput.fromText(\`${events.EventField.fromPath('$.detail.eventName')} by ${events.EventField.fromPath('$.detail.userIdentity.arn')}\`)`
    */
   public static custom(input: events.RuleTargetInput): AlertMessage {
-    return new CustomMessage(input);
+    return new TargetInputMessage(input);
   }
 
   /** Use the static factories. */
@@ -53,7 +55,7 @@ export abstract class AlertMessage {
   public abstract toRuleTargetInput(): events.RuleTargetInput;
 }
 
-class CustomMessage extends AlertMessage {
+class TargetInputMessage extends AlertMessage {
   constructor(private readonly input: events.RuleTargetInput) {
     super();
   }

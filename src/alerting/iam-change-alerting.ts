@@ -127,13 +127,15 @@ export interface IamChangeAlertingProps {
  * An EventBridge rule on the default bus matches IAM API calls recorded by CloudTrail (the
  * `pattern`) and publishes a readable alert to an SNS topic encrypted with a customer-managed
  * key. Failed deliveries are retried for up to 24 hours, then kept in a dead-letter queue, and
- * CloudWatch alarms report both. Every service grant is scoped to the one rule, trail or alarm
- * that needs it.
+ * CloudWatch alarms report both. Every topic, queue and bucket grant to a service is scoped by
+ * `aws:SourceArn` to the one rule, alarm or trail that needs it. (The topic key's statements for
+ * EventBridge and CloudWatch carry no such condition: with one, KMS denies their deliveries.)
  *
  * IAM events reach EventBridge only in us-east-1: the stack must be deployed there (a stack in
  * another region fails at synthesis).
  *
  * @example
+ * declare const stack: Stack;
  * new IamChangeAlerting(stack, 'IamAlerts', { emails: ['security@example.com'] });
  */
 export class IamChangeAlerting extends Construct {
