@@ -505,7 +505,7 @@ function evaluateDirectly(event: Record<string, unknown>, field: FieldCondition)
     }
     if (next === end) {
       if (typeof child !== 'object' || child === null) {
-        if (!isJsonScalarType(typeof child)) {
+        if (child !== null && !isJsonScalarType(typeof child)) {
           return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
         }
         return field.hasValueTests && field.test(child as EventScalar) ? FIELD_HOLDS : FIELD_FAILS;
