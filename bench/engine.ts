@@ -1,0 +1,266 @@
+/**
+ * Throughput of the event-pattern engine beside aws/event-ruler and the JSON.parse floor, on one
+ * workload: the 16 IAM workload patterns × EventBridge envelopes built from
+ * test/fixtures/cloudtrail-records.json. A benchmark script, not a test: `npm run bench:engine`
+ * (needs `npx projen event-ruler:build` for the event-ruler column).
+ *
+ *   --events N   envelopes (default 100000)
+ *   --rounds N   timed rounds per side after one warm-up round (default 5)
+ *   --no-java    skip event-ruler
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as inspector from 'inspector';
+import * as os from 'os';
+import * as path from 'path';
+import { EventPatternMatcher } from '../src/patterns/engine/event-pattern-matcher';
+import { envelopeFor, IAM_WORKLOAD_PATTERNS, loadCloudTrailRecords } from '../test/differential/cloudtrail-workload';
+import { DEFAULT_JAR } from '../test/differential/reference-engine';
+
+const TARGET_VS_EVENT_RULER = 2;
+const TARGET_VS_FLOOR = 0.5;
+
+interface Options {
+  events: number;
+  rounds: number;
+  java: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { events: 100000, rounds: 5, java: true };
+  for (let i = 0; i < argv.length; i++) {
+    switch (argv[i]) {
+      case '--events': options.events = Number(argv[++i]); break;
+      case '--rounds': options.rounds = Number(argv[++i]); break;
+      case '--no-java': options.java = false; break;
+      default: throw new Error(`unknown option '${argv[i]}' (known: --events N, --rounds N, --no-java)`);
+    }
+  }
+  if (!Number.isInteger(options.events) || options.events < 1 || !Number.isInteger(options.rounds) || options.rounds < 1) {
+    throw new Error('--events and --rounds take whole numbers >= 1');
+  }
+  return options;
+}
+
+interface Measured {
+  /** Median over the timed rounds. */
+  readonly eventsPerSecond: number;
+  readonly rounds: number[];
+  readonly matches: number;
+}
+
+/** One warm-up round, then `rounds` timed rounds of `body` (which returns its match count). */
+function measure(events: number, rounds: number, body: () => number): Measured {
+  let matches = body();
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    matches = body();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    rates.push(events / seconds);
+  }
+  const sorted = [...rates].sort((a, b) => a - b);
+  return { eventsPerSecond: sorted[Math.floor(sorted.length / 2)], rounds: rates, matches };
+}
+
+interface EventRulerResult {
+  readonly eventRulerVersion: string;
+  readonly eventsPerSecond: number;
+  readonly roundEventsPerSecond: number[];
+  readonly matches: number;
+  readonly matchesByPattern: number[];
+}
+
+function runEventRuler(patterns: string[], texts: string[], rounds: number): EventRulerResult | string {
+  if (!fs.existsSync(DEFAULT_JAR)) {
+    return `not run: ${DEFAULT_JAR} is missing (npx projen event-ruler:build)`;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
+  try {
+    const patternsFile = path.join(dir, 'patterns.json');
+    const eventsFile = path.join(dir, 'events.jsonl');
+    fs.writeFileSync(patternsFile, JSON.stringify(patterns));
+    fs.writeFileSync(eventsFile, texts.join('\n') + '\n');
+    const run = spawnSync('java', ['-jar', DEFAULT_JAR, 'bench', patternsFile, eventsFile, '3', String(rounds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (run.status !== 0) {
+      return `failed (exit ${run.status}): ${run.stderr}`;
+    }
+    return JSON.parse(run.stdout) as EventRulerResult;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function post<T>(session: inspector.Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => err ? reject(err) : resolve(result as T)));
+}
+
+/** Samples `body` with V8's CPU profiler and sums self time per function. */
+async function profile(body: () => void): Promise<Array<{ name: string; share: number }>> {
+  const session = new inspector.Session();
+  session.connect();
+  try {
+    await post(session, 'Profiler.enable');
+    await post(session, 'Profiler.setSamplingInterval', { interval: 100 });
+    await post(session, 'Profiler.start');
+    body();
+    const { profile: p } = await post<{ profile: Profile }>(session, 'Profiler.stop');
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    p.samples.forEach((id, i) => {
+      const node = byId.get(id)!;
+      const f = node.callFrame;
+      // The profiler's own frames (the inspector's dispatch, idle time) are not the engine's.
+      if (['dispatch', '(program)', '(idle)', 'post', 'profile'].includes(f.functionName)) {
+        return;
+      }
+      const file = f.url ? path.relative(process.cwd(), f.url.replace(/^file:\/\//, '')) : '';
+      // JSON.parse is a builtin without a frame of its own: its time shows in the loop calling it.
+      const name = file.startsWith('bench') ? `bench loop, including JSON.parse (${file}:${f.lineNumber + 1})`
+        : `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+      const dt = p.timeDeltas[i] ?? 0;
+      self.set(name, (self.get(name) ?? 0) + dt);
+      total += dt;
+    });
+    return [...self].sort((a, b) => b[1] - a[1]).map(([name, t]) => ({ name, share: t / total }));
+  } finally {
+    session.disconnect();
+  }
+}
+
+function rate(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(1)} k/s`;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const records = loadCloudTrailRecords();
+  const texts: string[] = [];
+  for (let i = 0; i < options.events; i++) {
+    const index = i % records.length;
+    texts.push(JSON.stringify(envelopeFor(records[index], index, Math.floor(i / records.length))));
+  }
+  const patterns = IAM_WORKLOAD_PATTERNS.map((p) => JSON.stringify(p.pattern));
+  const matchers = patterns.map((p) => EventPatternMatcher.fromJson(p));
+  const bytes = texts.reduce((s, t) => s + t.length, 0);
+  console.log(`bench:engine: ${patterns.length} IAM patterns × ${texts.length} EventBridge envelopes `
+    + `(${records.length} CloudTrail records, ids and times varied; mean ${(bytes / texts.length).toFixed(0)} chars), `
+    + `Node ${process.version}, ${os.cpus().length} cores, median of ${options.rounds} rounds after a warm-up`);
+
+  const floor = measure(texts.length, options.rounds, () => {
+    let n = 0;
+    for (const t of texts) {
+      n += JSON.parse(t) === null ? 0 : 1;
+    }
+    return n - texts.length;
+  });
+  const perPatternParsed = new Array<number>(matchers.length).fill(0);
+  const parsedSide = measure(texts.length, options.rounds, () => {
+    let n = 0;
+    perPatternParsed.fill(0);
+    for (const t of texts) {
+      const event: unknown = JSON.parse(t);
+      for (let m = 0; m < matchers.length; m++) {
+        if (matchers[m].matchesEvent(event)) {
+          n++;
+          perPatternParsed[m]++;
+        }
+      }
+    }
+    return n;
+  });
+  // matches(text) parses the text once per pattern: fewer rounds keep the run short.
+  const textSide = measure(texts.length, Math.min(options.rounds, 3), () => {
+    let n = 0;
+    for (const t of texts) {
+      for (const m of matchers) {
+        n += m.matches(t) ? 1 : 0;
+      }
+    }
+    return n;
+  });
+
+  // Where the engine's time goes: a CPU profile of one parsed-side round, and each pattern alone.
+  const hotspots = await profile(() => {
+    for (const t of texts) {
+      const event: unknown = JSON.parse(t);
+      for (const m of matchers) {
+        m.matchesEvent(event);
+      }
+    }
+  });
+  const parsed = texts.map((t) => JSON.parse(t) as unknown);
+  const perPatternMicros = matchers.map((m) => {
+    for (const e of parsed) {
+      m.matchesEvent(e);
+    }
+    const start = process.hrtime.bigint();
+    for (const e of parsed) {
+      m.matchesEvent(e);
+    }
+    return Number(process.hrtime.bigint() - start) / 1e3 / parsed.length;
+  });
+  parsed.length = 0;
+
+  const eventRuler = options.java ? runEventRuler(patterns, texts, options.rounds) : 'not run (--no-java)';
+  const er = typeof eventRuler === 'string' ? undefined : eventRuler;
+
+  const vsRuler = (x: number) => er ? `${(x / er.eventsPerSecond).toFixed(2)}x` : '-';
+  const vsFloor = (x: number) => `${(x / floor.eventsPerSecond).toFixed(2)}x`;
+  const row = (name: string, eps: string, a: string, b: string) => console.log(`  ${name.padEnd(58)} ${eps.padStart(11)} ${a.padStart(16)} ${b.padStart(10)}`);
+  console.log();
+  row('side', 'events/s', 'vs event-ruler', 'vs floor');
+  row('floor: JSON.parse alone', rate(floor.eventsPerSecond), vsRuler(floor.eventsPerSecond), '1.00x');
+  row(`engine: JSON.parse + ${matchers.length} × matchesEvent(parsed)`, rate(parsedSide.eventsPerSecond), vsRuler(parsedSide.eventsPerSecond), vsFloor(parsedSide.eventsPerSecond));
+  row(`engine: ${matchers.length} × matches(text)`, rate(textSide.eventsPerSecond), vsRuler(textSide.eventsPerSecond), vsFloor(textSide.eventsPerSecond));
+  if (er) {
+    row(`event-ruler ${er.eventRulerVersion}: rulesForJSONEvent, one Machine, ${matchers.length} rules`, rate(er.eventsPerSecond), '1.00x', vsFloor(er.eventsPerSecond));
+  } else {
+    console.log(`  event-ruler: ${eventRuler}`);
+  }
+  console.log();
+  const meets = (ok: boolean) => ok ? 'met' : 'MISSED';
+  if (er) {
+    const ratio = parsedSide.eventsPerSecond / er.eventsPerSecond;
+    console.log(`target engine >= ${TARGET_VS_EVENT_RULER}x event-ruler: ${ratio.toFixed(2)}x, ${meets(ratio >= TARGET_VS_EVENT_RULER)}`);
+  }
+  const floorRatio = parsedSide.eventsPerSecond / floor.eventsPerSecond;
+  console.log(`target engine >= ${TARGET_VS_FLOOR}x floor: ${floorRatio.toFixed(2)}x, ${meets(floorRatio >= TARGET_VS_FLOOR)}`);
+
+  console.log();
+  console.log(`matches per round: engine matchesEvent ${parsedSide.matches}, engine matches(text) ${textSide.matches}`
+    + (er ? `, event-ruler ${er.matches}` : ''));
+  const samePerPattern = er ? er.matchesByPattern.every((n, i) => n === perPatternParsed[i]) : true;
+  const consistent = textSide.matches === parsedSide.matches && (!er || (er.matches === parsedSide.matches && samePerPattern));
+  console.log(`match counts agree: ${consistent ? 'yes' : 'NO'}`);
+  console.log('per pattern (engine matches / event-ruler matches / engine µs per event for this pattern alone):');
+  IAM_WORKLOAD_PATTERNS.forEach((p, i) => {
+    const flag = er && er.matchesByPattern[i] !== perPatternParsed[i] ? '  <-- differs' : '';
+    console.log(`  ${p.name.padEnd(38)} ${String(perPatternParsed[i]).padStart(7)} ${er ? String(er.matchesByPattern[i]).padStart(7) : '      -'} ${perPatternMicros[i].toFixed(3).padStart(8)} µs${flag}`);
+  });
+  console.log('CPU profile of one engine round (JSON.parse + matchesEvent), top self time:');
+  for (const h of hotspots.slice(0, 15)) {
+    console.log(`  ${(100 * h.share).toFixed(1).padStart(5)}%  ${h.name}`);
+  }
+  if (!consistent) {
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,108 @@
+/**
+ * aws/event-ruler through the harness jar in tools/event-ruler (built with
+ * `npx projen event-ruler:build`): a batch mode that runs the whole input in one JVM without
+ * blocking this process, and a line-by-line mode for the minimizer.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const DEFAULT_JAR = path.join(__dirname, '..', '..', 'tools', 'event-ruler', 'target', 'event-ruler-harness.jar');
+
+/** What event-ruler said about one (pattern, event) pair. */
+export interface ReferenceAnswer {
+  readonly id: string;
+  /** Set when the pattern does not compile: event-ruler's message. */
+  readonly error?: string;
+  readonly match?: boolean;
+  /** Set when event-ruler refuses the event text itself. */
+  readonly eventError?: string;
+}
+
+export interface ReferenceRequest {
+  readonly id: string;
+  readonly pattern: string;
+  readonly event: string;
+}
+
+export function assertJarBuilt(jar: string) {
+  if (!fs.existsSync(jar)) {
+    throw new Error(`event-ruler harness not found at ${jar}: build it with \`npx projen event-ruler:build\` (needs Java 17 and Maven)`);
+  }
+}
+
+/**
+ * Starts one JVM over all requests. Input and output go through files so that the JVM runs to
+ * the end while this process works on the TypeScript side (a pipe would stall once full).
+ */
+export function startBatch(jar: string, requests: readonly ReferenceRequest[]): Promise<Map<string, ReferenceAnswer>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-ruler-'));
+  const inFile = path.join(dir, 'in.jsonl');
+  const outFile = path.join(dir, 'out.jsonl');
+  fs.writeFileSync(inFile, requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const input = fs.openSync(inFile, 'r');
+  const output = fs.openSync(outFile, 'w');
+  const child = spawn('java', ['-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      fs.closeSync(input);
+      fs.closeSync(output);
+      try {
+        if (code !== 0) {
+          throw new Error(`event-ruler harness exited with ${code}: ${stderr}`);
+        }
+        const answers = new Map<string, ReferenceAnswer>();
+        for (const line of fs.readFileSync(outFile, 'utf8').split('\n')) {
+          if (line.length > 0) {
+            const a = JSON.parse(line) as ReferenceAnswer;
+            answers.set(a.id, a);
+          }
+        }
+        if (answers.size !== requests.length) {
+          throw new Error(`event-ruler harness answered ${answers.size} of ${requests.length} requests: ${stderr}`);
+        }
+        resolve(answers);
+      } catch (e) {
+        reject(e);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/** One JVM that answers a request at a time (the harness flushes when its input runs dry). */
+export class InteractiveReference {
+  private readonly child: ChildProcess;
+  private buffer = '';
+  private readonly waiting: Array<(line: string) => void> = [];
+  private counter = 0;
+
+  constructor(jar: string) {
+    this.child = spawn('java', ['-jar', jar, 'match'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.stdout?.on('data', (d: Buffer) => {
+      this.buffer += d.toString();
+      let nl: number;
+      while ((nl = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+  }
+
+  async ask(pattern: string, event: string): Promise<ReferenceAnswer> {
+    const id = `q${this.counter++}`;
+    const answer = new Promise<string>((resolve) => this.waiting.push(resolve));
+    this.child.stdin?.write(JSON.stringify({ id, pattern, event }) + '\n');
+    return JSON.parse(await answer) as ReferenceAnswer;
+  }
+
+  close() {
+    this.child.stdin?.end();
+  }
+}

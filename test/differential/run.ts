@@ -1,0 +1,440 @@
+/**
+ * Differential check of the TypeScript event-pattern engine against aws/event-ruler, the engine
+ * behind EventBridge. Not a jest test (it needs Java): `npx projen test:differential`, after
+ * `npx projen event-ruler:build`.
+ *
+ *   --pairs N     generated (pattern, event) pairs (default 100000)
+ *   --seed S      replay a run (each run prints its seed)
+ *   --show N      disagreements printed in full (default 10)
+ *   --minimize N  disagreements shrunk to a minimal pair first (default 5)
+ *   --jar PATH    harness jar (default tools/event-ruler/target/event-ruler-harness.jar)
+ *
+ * The last line is always `differential: N passed, M failed` (CI reads it); exit 1 on any failure.
+ */
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import { EngineAnswer, EngineUnderTest } from './engine-under-test';
+import { JsonObject, parseJson, survivesJsonParse } from './json-text';
+import { minimize } from './minimize';
+import { generatePairs } from './pattern-generators';
+import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, ReferenceAnswer, startBatch } from './reference-engine';
+
+interface Options {
+  pairs: number;
+  seed: number;
+  show: number;
+  minimize: number;
+  jar: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { pairs: 100000, seed: Date.now() % 2147483647, show: 10, minimize: 5, jar: DEFAULT_JAR };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    const int = () => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) {
+        throw new Error(`${argv[i]} needs a whole number, got '${value}'`);
+      }
+      i++;
+      return n;
+    };
+    switch (argv[i]) {
+      case '--pairs': options.pairs = int(); break;
+      case '--seed': options.seed = int(); break;
+      case '--show': options.show = int(); break;
+      case '--minimize': options.minimize = int(); break;
+      case '--jar': options.jar = path.resolve(value); i++; break;
+      default: throw new Error(`unknown option '${argv[i]}' (known: --pairs, --seed, --show, --minimize, --jar)`);
+    }
+  }
+  return options;
+}
+
+/** One comparison: a pattern and an event, or a pattern alone (validity only). */
+interface DiffPair {
+  readonly id: string;
+  readonly source: string;
+  readonly pattern: string;
+  readonly event: string;
+  readonly validityOnly: boolean;
+  readonly labels: readonly string[];
+  /** 'generated', 'invalid', 'limits', 'corpus', or the provider's name. */
+  readonly group: string;
+  /** The corpus's recorded expectation, checked against event-ruler itself. */
+  readonly expected?: string;
+  readonly plainEvent: boolean;
+}
+
+// ---- sources ----
+
+interface ConformanceCase {
+  id: string;
+  kind: 'match' | 'validity';
+  pattern_json: string;
+  event_json: string | null;
+  expected: string;
+  operators: string[];
+}
+
+function corpusPairs(): DiffPair[] {
+  const file = path.join(__dirname, '..', 'fixtures', 'pattern-conformance.json');
+  const cases = JSON.parse(fs.readFileSync(file, 'utf8')) as ConformanceCase[];
+  return cases.map((c) => ({
+    id: c.id,
+    source: 'corpus',
+    pattern: c.pattern_json,
+    event: c.event_json ?? '{}',
+    validityOnly: c.kind === 'validity',
+    labels: c.operators,
+    group: 'corpus',
+    expected: c.expected,
+    plainEvent: c.event_json !== null && survivesJsonParse(c.event_json),
+  }));
+}
+
+interface ProviderPair {
+  id: string;
+  pattern: unknown;
+  event: unknown;
+}
+
+interface ProviderResult {
+  readonly name: string;
+  readonly pairs: DiffPair[];
+  /** Set when the provider could not be loaded or run: a failure of the run, not a skip. */
+  readonly error?: string;
+}
+
+async function providerPairs(): Promise<ProviderResult[]> {
+  const dir = path.join(__dirname, 'providers');
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  // ts-node registers .ts with require; a dynamic import() would bypass it.
+  const load = createRequire(__filename);
+  const out: ProviderResult[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
+    const name = path.basename(file, '.ts');
+    try {
+      const mod = load(path.join(dir, file)) as { pairs?: () => ProviderPair[] | Promise<ProviderPair[]> };
+      if (typeof mod.pairs !== 'function') {
+        throw new Error(`provider ${file} must export pairs(): Array<{ id, pattern, event }>`);
+      }
+      const text = (v: unknown) => typeof v === 'string' ? v : JSON.stringify(v);
+      const pairs = (await mod.pairs()).map((p): DiffPair => {
+        const event = text(p.event);
+        return {
+          id: `${name}:${p.id}`,
+          source: name,
+          pattern: text(p.pattern),
+          event,
+          validityOnly: false,
+          labels: [],
+          group: name,
+          plainEvent: survivesJsonParse(event),
+        };
+      });
+      out.push({ name, pairs });
+    } catch (e) {
+      out.push({ name, pairs: [], error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
+}
+
+// ---- comparison ----
+
+const PATTERN_LENGTH_LIMIT = 2048;
+const OR_COMBINATION_LIMIT = 1000;
+
+/** Product of $or sizes, the count EventBridge limits (0 when the text is not JSON). */
+function orCombinations(patternText: string): number {
+  const count = (value: unknown): number => {
+    if (!(value instanceof JsonObject)) {
+      return 1;
+    }
+    let product = 1;
+    for (const [key, child] of value.entries) {
+      if (key === '$or' && Array.isArray(child)) {
+        product *= child.reduce((sum: number, branch) => sum + count(branch), 0);
+      } else {
+        product *= count(child);
+      }
+    }
+    return product;
+  };
+  try {
+    return count(parseJson(patternText));
+  } catch {
+    return 0;
+  }
+}
+
+/** The EventBridge service limit the engine applied, when its message names one that holds. */
+function documentedLimit(patternText: string, errors: readonly string[]): string | undefined {
+  const text = errors.join(' ');
+  if (Buffer.byteLength(patternText) > PATTERN_LENGTH_LIMIT && /2048|length|long|characters/i.test(text)) {
+    return `pattern length > ${PATTERN_LENGTH_LIMIT}`;
+  }
+  if (orCombinations(patternText) > OR_COMBINATION_LIMIT && /\$or|combination/i.test(text)) {
+    return `$or combinations > ${OR_COMBINATION_LIMIT}`;
+  }
+  if (/wildcard/i.test(text) && /complex/i.test(text)) {
+    return 'wildcard complexity';
+  }
+  return undefined;
+}
+
+type Verdict =
+  | { status: 'pass' }
+  | { status: 'limit'; limit: string }
+  | { status: 'fail'; kind: string };
+
+function judge(pair: DiffPair, ref: ReferenceAnswer, engine: EngineAnswer): Verdict {
+  if (engine.inconsistency) {
+    return { status: 'fail', kind: 'check() and fromJson() disagree' };
+  }
+  const refValid = ref.error === undefined;
+  if (refValid !== engine.valid) {
+    if (engine.valid) {
+      return { status: 'fail', kind: 'engine accepts a pattern event-ruler rejects' };
+    }
+    const limit = documentedLimit(pair.pattern, engine.errors);
+    return limit ? { status: 'limit', limit } : { status: 'fail', kind: 'engine rejects a pattern event-ruler accepts' };
+  }
+  if (!refValid || pair.validityOnly) {
+    return { status: 'pass' };
+  }
+  if (ref.eventError !== undefined) {
+    return engine.match === true ? { status: 'fail', kind: 'engine matches an event event-ruler refuses' } : { status: 'pass' };
+  }
+  if (engine.threw !== undefined) {
+    return { status: 'fail', kind: 'engine threw while matching' };
+  }
+  if (engine.match !== ref.match) {
+    return { status: 'fail', kind: ref.match ? 'event-ruler matches, engine does not' : 'engine matches, event-ruler does not' };
+  }
+  if (engine.matchParsed !== undefined && engine.matchParsed !== engine.match) {
+    return { status: 'fail', kind: 'matches(text) and matchesEvent(JSON.parse(text)) differ' };
+  }
+  return { status: 'pass' };
+}
+
+/** The corpus records what event-ruler said when the case was collected: the harness must agree. */
+function harnessAgreesWithCorpus(pair: DiffPair, ref: ReferenceAnswer): boolean {
+  switch (pair.expected) {
+    case 'match': return ref.match === true;
+    case 'no-match': return ref.error === undefined && ref.match === false;
+    case 'valid': return ref.error === undefined;
+    case 'invalid': return ref.error !== undefined;
+    default: return true;
+  }
+}
+
+// ---- report ----
+
+function pct(n: number, d: number): string {
+  return d === 0 ? '-' : `${(100 * n / d).toFixed(1)}%`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function engineView(a: EngineAnswer | undefined): string {
+  if (!a) {
+    return '(not run)';
+  }
+  if (a.inconsistency) {
+    return a.inconsistency;
+  }
+  if (!a.valid) {
+    return `invalid: ${a.errors.join('; ')}`;
+  }
+  if (a.threw !== undefined) {
+    return `threw: ${a.threw}`;
+  }
+  return `match=${a.match}${a.matchParsed !== undefined ? ` matchesEvent(parsed)=${a.matchParsed}` : ''}`;
+}
+
+function referenceView(r: ReferenceAnswer): string {
+  if (r.error !== undefined) {
+    return `invalid: ${r.error.split('\n')[0]}`;
+  }
+  if (r.eventError !== undefined) {
+    return `refuses the event: ${r.eventError.split('\n')[0]}`;
+  }
+  return `match=${r.match}`;
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  console.log(`differential: seed ${options.seed} (replay with --seed ${options.seed} --pairs ${options.pairs})`);
+  assertJarBuilt(options.jar);
+
+  let t = Date.now();
+  const generated: DiffPair[] = generatePairs(options.seed, options.pairs).slice(0, options.pairs).map((p) => ({
+    id: p.id,
+    source: 'generated',
+    pattern: p.pattern,
+    event: p.event,
+    validityOnly: false,
+    labels: p.labels,
+    group: p.group,
+    plainEvent: p.plainEvent,
+  }));
+  const generationMs = Date.now() - t;
+  const corpus = corpusPairs();
+  const providers = await providerPairs();
+  const pairs = [...generated, ...corpus, ...providers.flatMap((p) => p.pairs)];
+
+  t = Date.now();
+  const referenceRun = startBatch(options.jar, pairs.map((p, i) => ({ id: String(i), pattern: p.pattern, event: p.event })));
+  let referenceMs = 0;
+  void referenceRun.then(() => { referenceMs = Date.now() - t; }, () => undefined);
+
+  const engine = new EngineUnderTest();
+  const engineStart = Date.now();
+  const answers = pairs.map((p) => {
+    let parsed: unknown;
+    if (p.plainEvent && !p.validityOnly) {
+      parsed = JSON.parse(p.event);
+    }
+    return engine.answer(p.pattern, p.event, parsed);
+  });
+  const engineMs = Date.now() - engineStart;
+  const reference = await referenceRun;
+
+  // ---- judge ----
+  let passed = 0;
+  const failures: Array<{ pair: DiffPair; ref: ReferenceAnswer; engine: EngineAnswer; kind: string }> = [];
+  const limits: Array<{ pair: DiffPair; limit: string; errors: string[] }> = [];
+  const coverage = new Map<string, { pairs: number; matches: number; failures: number }>();
+  const bySource = new Map<string, { pairs: number; matches: number; invalid: number; failures: number }>();
+  let corpusHarnessAgree = 0;
+  pairs.forEach((pair, i) => {
+    const ref = reference.get(String(i))!;
+    const answer = answers[i];
+    let verdict = judge(pair, ref, answer);
+    if (pair.source === 'corpus') {
+      if (harnessAgreesWithCorpus(pair, ref)) {
+        corpusHarnessAgree++;
+      } else if (verdict.status !== 'fail') {
+        verdict = { status: 'fail', kind: 'harness disagrees with the corpus expectation' };
+      }
+    }
+    const source = bySource.get(pair.group) ?? { pairs: 0, matches: 0, invalid: 0, failures: 0 };
+    bySource.set(pair.group, source);
+    source.pairs++;
+    source.matches += ref.match === true && !pair.validityOnly ? 1 : 0;
+    source.invalid += ref.error !== undefined ? 1 : 0;
+    if (pair.group === 'generated' && ref.error === undefined) {
+      for (const label of pair.labels) {
+        const c = coverage.get(label) ?? { pairs: 0, matches: 0, failures: 0 };
+        coverage.set(label, c);
+        c.pairs++;
+        c.matches += ref.match ? 1 : 0;
+        c.failures += verdict.status === 'fail' ? 1 : 0;
+      }
+    }
+    if (verdict.status === 'fail') {
+      source.failures++;
+      failures.push({ pair, ref, engine: answer, kind: verdict.kind });
+    } else {
+      passed++;
+      if (verdict.status === 'limit') {
+        limits.push({ pair, limit: verdict.limit, errors: answer.errors });
+      }
+    }
+  });
+
+  // ---- summary ----
+  console.log(`pairs: ${pairs.length} (generated ${generated.length} from ${new Set(generated.map((p) => p.pattern)).size} patterns, `
+    + `corpus ${corpus.length}, ${providers.map((p) => `provider ${p.name} ${p.error ? 'FAILED' : p.pairs.length}`).join(', ') || 'no providers'})`);
+  console.log(`time: generation ${seconds(generationMs)}, event-ruler (one JVM, in parallel) ${seconds(referenceMs)}, engine ${seconds(engineMs)}`);
+  console.log('by source (event-ruler\'s view):');
+  for (const [group, s] of bySource) {
+    console.log(`  ${group.padEnd(24)} ${String(s.pairs).padStart(7)} pairs  match ${pct(s.matches, s.pairs - s.invalid).padStart(6)}  `
+      + `invalid patterns ${String(s.invalid).padStart(5)}  failures ${s.failures}`);
+  }
+  const gen = bySource.get('generated');
+  if (gen) {
+    console.log(`match rate (generated pairs with valid patterns): ${pct(gen.matches, gen.pairs - gen.invalid)} (${gen.matches} of ${gen.pairs - gen.invalid})`);
+  }
+  console.log(`corpus: event-ruler harness agrees with the recorded expectation on ${corpusHarnessAgree} of ${corpus.length} cases`);
+  console.log('coverage of generated pairs (label: pairs, event-ruler match rate, failures):');
+  const rows = [...coverage].sort((a, b) => a[0].localeCompare(b[0]));
+  for (let i = 0; i < rows.length; i += 2) {
+    console.log('  ' + rows.slice(i, i + 2).map(([label, c]) => `${label.padEnd(38)} ${String(c.pairs).padStart(6)} ${pct(c.matches, c.pairs).padStart(6)} ${String(c.failures).padStart(4)}`).join('   '));
+  }
+  const limitCounts = new Map<string, number>();
+  limits.forEach((l) => limitCounts.set(l.limit, (limitCounts.get(l.limit) ?? 0) + 1));
+  console.log(`documented EventBridge-limit differences (engine rejects, event-ruler accepts; not failures): ${limits.length}`
+    + (limits.length > 0 ? ` (${[...limitCounts].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''));
+  for (const l of limits.slice(0, 3)) {
+    console.log(`  ${l.pair.id}: ${l.limit}: ${l.errors.join('; ').slice(0, 200)}`);
+  }
+
+  const brokenProviders = providers.filter((p) => p.error !== undefined);
+  for (const p of brokenProviders) {
+    console.log(`\nPROVIDER FAILED: ${p.name}: ${p.error}`);
+  }
+
+  if (failures.length > 0) {
+    const kinds = new Map<string, number>();
+    failures.forEach((f) => kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1));
+    console.log(`\nDISAGREEMENTS: ${failures.length} (seed ${options.seed}; replay with --seed ${options.seed} --pairs ${options.pairs})`);
+    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
+      console.log(`  ${String(n).padStart(6)}  ${kind}`);
+    }
+    // One example of each kind first, then the rest in order.
+    const firstOfKind = [...kinds.keys()].map((k) => failures.find((f) => f.kind === k)!);
+    const shown = [...new Set([...firstOfKind, ...failures])].slice(0, options.show);
+    const oracle = options.minimize > 0 ? new InteractiveReference(options.jar) : undefined;
+    const minimizeEngine = new EngineUnderTest();
+    try {
+      for (const [n, f] of shown.entries()) {
+        console.log(`\n--- disagreement ${n + 1}/${failures.length}: ${f.kind} [${f.pair.id}]`);
+        console.log(`pattern: ${f.pair.pattern}`);
+        if (!f.pair.validityOnly) {
+          console.log(`event:   ${f.pair.event}`);
+        }
+        console.log(`event-ruler: ${referenceView(f.ref)}`);
+        console.log(`engine:      ${engineView(f.engine)}`);
+        if (f.pair.expected) {
+          console.log(`corpus expects: ${f.pair.expected}`);
+        }
+        if (oracle && n < options.minimize && f.kind !== 'harness disagrees with the corpus expectation') {
+          const sameKind = async (p: string, e: string) => {
+            const probe: DiffPair = { ...f.pair, pattern: p, event: e, plainEvent: f.pair.plainEvent && survivesJsonParse(e) };
+            const parsed: unknown = probe.plainEvent && !probe.validityOnly ? JSON.parse(e) : undefined;
+            const verdict = judge(probe, await oracle.ask(p, e), minimizeEngine.answer(p, e, parsed));
+            return verdict.status === 'fail' && verdict.kind === f.kind;
+          };
+          const small = await minimize(f.pair.pattern, f.pair.event, sameKind);
+          console.log(`minimized (${small.evaluations} evaluations):`);
+          console.log(`  pattern: ${small.pattern}`);
+          if (!f.pair.validityOnly) {
+            console.log(`  event:   ${small.event}`);
+          }
+          const ref = await oracle.ask(small.pattern, small.event);
+          const eng = minimizeEngine.answer(small.pattern, small.event);
+          console.log(`  event-ruler: ${referenceView(ref)}; engine: ${engineView(eng)}`);
+        }
+      }
+    } finally {
+      oracle?.close();
+    }
+  }
+  const failed = failures.length + brokenProviders.length;
+  console.log(`differential: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  console.log('differential: 0 passed, 1 failed');
+  process.exitCode = 1;
+});
