@@ -29,10 +29,25 @@ export interface CloudTrailEnvelope {
   readonly event: Record<string, any>;
 }
 
-/** One preset or refinement under test. */
+/**
+ * One preset or refinement under test, written as data (the static factory, then each refinement,
+ * with their arguments) so that the Python test replays exactly the same calls through the
+ * bindings and compares the JSON byte for byte (test-python/test_iam_patterns.py).
+ */
 export interface IamPatternCase {
   readonly id: string;
+  readonly calls: ReadonlyArray<readonly string[]>;
   readonly build: () => IamEventPattern;
+}
+
+/** Runs `[factory, ...args], [refinement, ...args], ...` on IamEventPattern. */
+export function replay(calls: ReadonlyArray<readonly string[]>): IamEventPattern {
+  const [[factory, ...factoryArgs], ...refinements] = calls;
+  let pattern: IamEventPattern = (IamEventPattern as any)[factory](...factoryArgs);
+  for (const [refinement, ...args] of refinements) {
+    pattern = (pattern as any)[refinement](...args);
+  }
+  return pattern;
 }
 
 export function cloudTrailCorpus(): CloudTrailCorpusEntry[] {
@@ -82,50 +97,46 @@ function detailTypeOf(record: Record<string, any>): string {
 
 /** Every preset, and refinements of them that exercise each operator the layer emits. */
 export const IAM_PATTERN_CASES: readonly IamPatternCase[] = [
-  { id: 'allApiCalls', build: () => IamEventPattern.allApiCalls() },
-  { id: 'changes', build: () => IamEventPattern.changes() },
-  { id: 'authChanges', build: () => IamEventPattern.authChanges() },
-  { id: 'mutatingCalls', build: () => IamEventPattern.mutatingCalls() },
-  { id: 'cisPolicyChanges', build: () => IamEventPattern.cisPolicyChanges() },
-  { id: 'policyChanges', build: () => IamEventPattern.policyChanges() },
-  { id: 'rootUserActivity', build: () => IamEventPattern.rootUserActivity() },
-  { id: 'rootUserActivityInAllServices', build: () => IamEventPattern.rootUserActivityInAllServices() },
-  { id: 'consoleSignIns', build: () => IamEventPattern.consoleSignIns() },
-  { id: 'consoleSignInWithoutMfa', build: () => IamEventPattern.consoleSignInWithoutMfa() },
-  { id: 'failedConsoleSignIns', build: () => IamEventPattern.failedConsoleSignIns() },
-  { id: 'accessKeyChanges', build: () => IamEventPattern.accessKeyChanges() },
-  { id: 'mfaDeviceChanges', build: () => IamEventPattern.mfaDeviceChanges() },
-  { id: 'loginProfileChanges', build: () => IamEventPattern.loginProfileChanges() },
-  { id: 'roleTrustPolicyChanges', build: () => IamEventPattern.roleTrustPolicyChanges() },
-  { id: 'permissionsBoundaryChanges', build: () => IamEventPattern.permissionsBoundaryChanges() },
-  { id: 'identityProviderChanges', build: () => IamEventPattern.identityProviderChanges() },
-  { id: 'groupMembershipChanges', build: () => IamEventPattern.groupMembershipChanges() },
-  { id: 'eventNames(CreateUser,Put*Policy,*Provider,Update*Profile)', build: () => IamEventPattern.eventNames('CreateUser', 'Put*Policy', '*Provider', 'Update*Profile') },
-  { id: 'changes.excludingEventNames(CreateServiceLinkedRole,DeleteGroupPolicy)', build: () => IamEventPattern.changes().excludingEventNames('CreateServiceLinkedRole', 'DeleteGroupPolicy') },
-  { id: 'changes.excludingEventNames(*Policy)', build: () => IamEventPattern.changes().excludingEventNames('*Policy') },
-  { id: 'allApiCalls.excludingEventNames(Get*,List*)', build: () => IamEventPattern.allApiCalls().excludingEventNames('Get*', 'List*') },
-  { id: 'allApiCalls.excludingEventNames(GetRole,CreateUser)', build: () => IamEventPattern.allApiCalls().excludingEventNames('GetRole', 'CreateUser') },
-  { id: 'changes.exceptPrincipals(role/IdentityCFNServiceRole)', build: () => IamEventPattern.changes().exceptPrincipals('arn:aws:iam::123456789012:role/IdentityCFNServiceRole') },
-  { id: 'changes.exceptPrincipals(role/tester,*:user/christophe)', build: () => IamEventPattern.changes().exceptPrincipals('arn:aws:iam::123456789012:role/tester', 'arn:aws:iam::*:user/christophe') },
-  { id: 'allApiCalls.exceptPrincipals(*:role/aws-reserved/sso.amazonaws.com/*)', build: () => IamEventPattern.allApiCalls().exceptPrincipals('arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*') },
-  { id: 'changes.onlyPrincipals(role/tester)', build: () => IamEventPattern.changes().onlyPrincipals('arn:aws:iam::123456789012:role/tester') },
-  { id: 'allApiCalls.onlyPrincipals(user/tester,root)', build: () => IamEventPattern.allApiCalls().onlyPrincipals('arn:aws:iam::123456789012:user/tester', 'arn:aws:iam::493859302102:root') },
-  { id: 'consoleSignIns.onlyPrincipals(sts:assumed-role/AWSReservedSSO_*)', build: () => IamEventPattern.consoleSignIns().onlyPrincipals('arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_*') },
-  { id: 'allApiCalls.onlyFailedCalls', build: () => IamEventPattern.allApiCalls().onlyFailedCalls() },
-  { id: 'changes.onlySuccessfulCalls', build: () => IamEventPattern.changes().onlySuccessfulCalls() },
-  { id: 'changes.withConsoleSignIn', build: () => IamEventPattern.changes().withConsoleSignIn() },
-  { id: 'authChanges.withConsoleSignIn.onlyFailedCalls', build: () => IamEventPattern.authChanges().withConsoleSignIn().onlyFailedCalls() },
-  { id: 'consoleSignIns.onlySuccessfulCalls', build: () => IamEventPattern.consoleSignIns().onlySuccessfulCalls() },
-  { id: 'allApiCalls.onlyAccounts(123456789012,493859302102)', build: () => IamEventPattern.allApiCalls().onlyAccounts('123456789012', '493859302102') },
-  { id: 'allApiCalls.onlyMutatingCalls', build: () => IamEventPattern.allApiCalls().onlyMutatingCalls() },
-  { id: 'rootUserActivity.onlyMutatingCalls', build: () => IamEventPattern.rootUserActivity().onlyMutatingCalls() },
-  { id: 'rootUserActivity.exceptPrincipals(493859302102:root)', build: () => IamEventPattern.rootUserActivity().exceptPrincipals('arn:aws:iam::493859302102:root') },
-  {
-    id: 'changes.withConsoleSignIn.exceptPrincipals(role/a-role).onlyAccounts(123456789012).onlySuccessfulCalls',
-    build: () => IamEventPattern.changes().withConsoleSignIn().exceptPrincipals('arn:aws:iam::123456789012:role/a-role')
-      .onlyAccounts('123456789012').onlySuccessfulCalls(),
-  },
-];
+  { id: 'allApiCalls', calls: [['allApiCalls']] },
+  { id: 'changes', calls: [['changes']] },
+  { id: 'authChanges', calls: [['authChanges']] },
+  { id: 'mutatingCalls', calls: [['mutatingCalls']] },
+  { id: 'cisPolicyChanges', calls: [['cisPolicyChanges']] },
+  { id: 'policyChanges', calls: [['policyChanges']] },
+  { id: 'rootUserActivity', calls: [['rootUserActivity']] },
+  { id: 'rootUserActivityInAllServices', calls: [['rootUserActivityInAllServices']] },
+  { id: 'consoleSignIns', calls: [['consoleSignIns']] },
+  { id: 'consoleSignInWithoutMfa', calls: [['consoleSignInWithoutMfa']] },
+  { id: 'failedConsoleSignIns', calls: [['failedConsoleSignIns']] },
+  { id: 'accessKeyChanges', calls: [['accessKeyChanges']] },
+  { id: 'mfaDeviceChanges', calls: [['mfaDeviceChanges']] },
+  { id: 'loginProfileChanges', calls: [['loginProfileChanges']] },
+  { id: 'roleTrustPolicyChanges', calls: [['roleTrustPolicyChanges']] },
+  { id: 'permissionsBoundaryChanges', calls: [['permissionsBoundaryChanges']] },
+  { id: 'identityProviderChanges', calls: [['identityProviderChanges']] },
+  { id: 'groupMembershipChanges', calls: [['groupMembershipChanges']] },
+  { id: 'eventNames(CreateUser,Put*Policy,*Provider,Update*Profile)', calls: [['eventNames', 'CreateUser', 'Put*Policy', '*Provider', 'Update*Profile']] },
+  { id: 'changes.excludingEventNames(CreateServiceLinkedRole,DeleteGroupPolicy)', calls: [['changes'], ['excludingEventNames', 'CreateServiceLinkedRole', 'DeleteGroupPolicy']] },
+  { id: 'changes.excludingEventNames(*Policy)', calls: [['changes'], ['excludingEventNames', '*Policy']] },
+  { id: 'allApiCalls.excludingEventNames(Get*,List*)', calls: [['allApiCalls'], ['excludingEventNames', 'Get*', 'List*']] },
+  { id: 'allApiCalls.excludingEventNames(GetRole,CreateUser)', calls: [['allApiCalls'], ['excludingEventNames', 'GetRole', 'CreateUser']] },
+  { id: 'changes.exceptPrincipals(role/IdentityCFNServiceRole)', calls: [['changes'], ['exceptPrincipals', 'arn:aws:iam::123456789012:role/IdentityCFNServiceRole']] },
+  { id: 'changes.exceptPrincipals(role/tester,*:user/christophe)', calls: [['changes'], ['exceptPrincipals', 'arn:aws:iam::123456789012:role/tester', 'arn:aws:iam::*:user/christophe']] },
+  { id: 'allApiCalls.exceptPrincipals(*:role/aws-reserved/sso.amazonaws.com/*)', calls: [['allApiCalls'], ['exceptPrincipals', 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*']] },
+  { id: 'changes.onlyPrincipals(role/tester)', calls: [['changes'], ['onlyPrincipals', 'arn:aws:iam::123456789012:role/tester']] },
+  { id: 'allApiCalls.onlyPrincipals(user/tester,root)', calls: [['allApiCalls'], ['onlyPrincipals', 'arn:aws:iam::123456789012:user/tester', 'arn:aws:iam::493859302102:root']] },
+  { id: 'consoleSignIns.onlyPrincipals(sts:assumed-role/AWSReservedSSO_*)', calls: [['consoleSignIns'], ['onlyPrincipals', 'arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_*']] },
+  { id: 'allApiCalls.onlyFailedCalls', calls: [['allApiCalls'], ['onlyFailedCalls']] },
+  { id: 'changes.onlySuccessfulCalls', calls: [['changes'], ['onlySuccessfulCalls']] },
+  { id: 'changes.withConsoleSignIn', calls: [['changes'], ['withConsoleSignIn']] },
+  { id: 'authChanges.withConsoleSignIn.onlyFailedCalls', calls: [['authChanges'], ['withConsoleSignIn'], ['onlyFailedCalls']] },
+  { id: 'consoleSignIns.onlySuccessfulCalls', calls: [['consoleSignIns'], ['onlySuccessfulCalls']] },
+  { id: 'allApiCalls.onlyAccounts(123456789012,493859302102)', calls: [['allApiCalls'], ['onlyAccounts', '123456789012', '493859302102']] },
+  { id: 'allApiCalls.onlyMutatingCalls', calls: [['allApiCalls'], ['onlyMutatingCalls']] },
+  { id: 'rootUserActivity.onlyMutatingCalls', calls: [['rootUserActivity'], ['onlyMutatingCalls']] },
+  { id: 'rootUserActivity.exceptPrincipals(493859302102:root)', calls: [['rootUserActivity'], ['exceptPrincipals', 'arn:aws:iam::493859302102:root']] },
+  { id: 'changes.withConsoleSignIn.exceptPrincipals(role/a-role).onlyAccounts(123456789012).onlySuccessfulCalls', calls: [['changes'], ['withConsoleSignIn'], ['exceptPrincipals', 'arn:aws:iam::123456789012:role/a-role'], ['onlyAccounts', '123456789012'], ['onlySuccessfulCalls']] },
+].map((c) => ({ ...c, build: () => replay(c.calls) }));
 
 /** Every case's JSON with every envelope, for the event-ruler harness. */
 export function pairs(): Array<{ id: string; pattern: string; event: string }> {
