@@ -1,0 +1,46 @@
+/**
+ * Integration snapshot: IAM Access Analyzer policy generation from an organization trail. The
+ * log-archive stack grants access on the trail's bucket and key; the member stack is the service
+ * role every account gets (environment-agnostic, as a StackSet deploys it).
+ *
+ * Meant for test/integ/ (integ-runner reads only that folder): `npx projen integ` checks the
+ * committed snapshot, `npx projen integ:update` rewrites it.
+ */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AccessAnalyzerServiceRole, OrgTrailAnalyzerAccess } from '../../src';
+
+const organizationId = 'o-a1b2c3d4e5';
+const trailArn = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail';
+
+const app = new App();
+
+const logArchive = new Stack(app, 'OrgTrailAnalyzerAccessLogArchive', { env: { region: 'us-east-1' } });
+const key = new kms.Key(logArchive, 'TrailKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+const bucket = new s3.Bucket(logArchive, 'TrailBucket', {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  encryption: s3.BucketEncryption.KMS,
+  encryptionKey: key,
+  enforceSSL: true,
+  versioned: true,
+  lifecycleRules: [{ expiration: Duration.days(365) }],
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+new OrgTrailAnalyzerAccess(logArchive, 'AnalyzerAccess', { bucket, organizationId, trailArn, encryptionKey: key, prefix: 'org' });
+
+const member = new Stack(app, 'OrgTrailAnalyzerAccessMember');
+new AccessAnalyzerServiceRole(member, 'AnalyzerRole', {
+  organizationId,
+  trailArn,
+  bucketName: 'org-trail-logs-111122223333',
+  prefix: 'org',
+  encryptionKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+});
+
+new IntegTest(app, 'OrgTrailAnalyzerAccessTest', {
+  testCases: [logArchive, member],
+  regions: ['us-east-1'],
+});
+app.synth();
