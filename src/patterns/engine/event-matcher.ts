@@ -268,19 +268,38 @@ class MembershipTrie {
     node.here.push(valueIndex);
   }
 
-  /** All value indexes compatible with the chosen memberships. */
+  /** All value indexes compatible with the chosen memberships (iterative: nesting can be deep). */
   public compatible(chosen: Map<object, number>, out: number[]): void {
-    for (const v of this.here) {
-      out.push(v);
+    const pending: MembershipTrie[] = [this];
+    const free: MembershipTrie[] = [];
+    while (pending.length > 0) {
+      const node = pending.pop()!;
+      for (const v of node.here) {
+        out.push(v);
+      }
+      for (const [array, byIndex] of node.below) {
+        const index = chosen.get(array);
+        if (index !== undefined) {
+          const child = byIndex.get(index);
+          if (child) {
+            pending.push(child);
+          }
+        } else {
+          // Nothing inside an array that was not chosen can have been chosen: take all of it.
+          for (const child of byIndex.values()) {
+            free.push(child);
+          }
+        }
+      }
     }
-    for (const [array, byIndex] of this.below) {
-      const index = chosen.get(array);
-      if (index !== undefined) {
-        byIndex.get(index)?.compatible(chosen, out);
-      } else {
-        // Nothing inside an array that was not chosen can have been chosen.
+    while (free.length > 0) {
+      const node = free.pop()!;
+      for (const v of node.here) {
+        out.push(v);
+      }
+      for (const byIndex of node.below.values()) {
         for (const child of byIndex.values()) {
-          child.all(out);
+          free.push(child);
         }
       }
     }
@@ -288,31 +307,27 @@ class MembershipTrie {
 
   /** Whether any value is compatible with the chosen memberships. */
   public anyCompatible(chosen: Map<object, number>): boolean {
-    if (this.here.length > 0) {
-      return true;
-    }
-    for (const [array, byIndex] of this.below) {
-      const index = chosen.get(array);
-      if (index === undefined) {
-        if (byIndex.size > 0) {
-          return true;
-        }
-      } else if (byIndex.get(index)?.anyCompatible(chosen)) {
+    const pending: MembershipTrie[] = [this];
+    while (pending.length > 0) {
+      const node = pending.pop()!;
+      if (node.here.length > 0) {
         return true;
+      }
+      for (const [array, byIndex] of node.below) {
+        const index = chosen.get(array);
+        if (index === undefined) {
+          if (byIndex.size > 0) {
+            return true;
+          }
+        } else {
+          const child = byIndex.get(index);
+          if (child) {
+            pending.push(child);
+          }
+        }
       }
     }
     return false;
-  }
-
-  private all(out: number[]): void {
-    for (const v of this.here) {
-      out.push(v);
-    }
-    for (const byIndex of this.below.values()) {
-      for (const child of byIndex.values()) {
-        child.all(out);
-      }
-    }
   }
 }
 
@@ -365,31 +380,29 @@ interface SearchFrame {
  */
 function searchConsistent(fields: ArrayField[]): boolean {
   const n = fields.length;
+  // An array matters to fields k.. if one of them has values inside it: remember its last field.
   const arrayIds = new Map<object, number>();
-  const relevant: object[][] = new Array(n);
-  const seen = new Set<object>();
-  for (let k = n - 1; k >= 0; k--) {
+  const lastField = new Map<object, number>();
+  for (let k = 0; k < n; k++) {
     for (const path of fields[k].paths) {
       for (const m of path) {
         if (!arrayIds.has(m.array)) {
           arrayIds.set(m.array, arrayIds.size);
         }
-        seen.add(m.array);
+        lastField.set(m.array, k);
       }
     }
-    relevant[k] = Array.from(seen);
   }
   const chosen = new Map<object, number>();
   const failed = new Set<string>();
   const keyFor = (k: number): string => {
-    let key = String(k);
-    for (const array of relevant[k]) {
-      const index = chosen.get(array);
-      if (index !== undefined) {
-        key += `,${arrayIds.get(array)}:${index}`;
+    const parts: number[] = [];
+    for (const [array, index] of chosen) {
+      if (lastField.get(array)! >= k) {
+        parts.push(arrayIds.get(array)!, index);
       }
     }
-    return key;
+    return `${k}:${parts.join(',')}`;
   };
   const open = (k: number): SearchFrame | undefined => {
     const memoKey = keyFor(k);

@@ -63,8 +63,10 @@ const FIXES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function fixFor(reason: string): string {
+  // The first line is event-ruler's reason; Jackson appends the location on the next.
+  const firstLine = reason.split('\n')[0];
   for (const [re, fix] of FIXES) {
-    if (re.test(reason)) {
+    if (re.test(firstLine)) {
       return fix;
     }
   }
