@@ -47,6 +47,7 @@ fi
 .tmp/venv/bin/pip install -q --force-reinstall --no-deps "$wheel"
 .tmp/venv/bin/pip install -q "$wheel" -r test-python/requirements.txt
 npx ts-node --project tsconfig.dev.json test-python/export-iam-pattern-cases.ts .tmp/iam-pattern-cases.json
+npx ts-node --project tsconfig.dev.json test-python/export-alerting-templates.ts .tmp/alerting-templates.json
 .tmp/venv/bin/python -m pytest test-python -q -p no:cacheprovider --junitxml=.tmp/pytest.xml
 junit_counts() { python3 -c 'import sys,xml.etree.ElementTree as E;s=E.parse(sys.argv[1]).getroot();s=s if s.tag=="testsuite" else s[0];t=int(s.get("tests"));f=int(s.get("failures"))+int(s.get("errors"));k=int(s.get("skipped"));print(t-f-k,f)' "$1"; }
 read -r pp pf < <(junit_counts .tmp/pytest.xml)

@@ -3,7 +3,7 @@
  * log-archive stack grants access on the trail's bucket and key; the member stack is the service
  * role every account gets (environment-agnostic, as a StackSet deploys it).
  *
- * Meant for test/integ/ (integ-runner reads only that folder): `npx projen integ` checks the
+ * `npx projen integ` checks the
  * committed snapshot, `npx projen integ:update` rewrites it.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
