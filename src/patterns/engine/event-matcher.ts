@@ -139,7 +139,7 @@ function collectValues(root: Record<string, unknown>, field: FieldCondition, out
     }
     if (seg < 0) {
       // An array (or repeated key) met on the way down at segment ~seg.
-      descendInto(node, ~seg, membership, end, out);
+      descendInto(node, ~seg, membership, out);
       continue;
     }
     const obj = node as Record<string, unknown>;
@@ -208,7 +208,7 @@ function pushLeaf(node: unknown, membership: Membership | undefined): void {
   walkMemberships.push(membership);
 }
 
-function descendInto(node: unknown, seg: number, membership: Membership | undefined, end: number, out: FieldValues): void {
+function descendInto(node: unknown, seg: number, membership: Membership | undefined, out: FieldValues): void {
   if (seg === 0x7fffffff) {
     // Marker from pushLeaf: a nested array at the leaf position.
     addLeaf(node, membership, out);
@@ -241,7 +241,6 @@ function descendInto(node: unknown, seg: number, membership: Membership | undefi
       walkMemberships.push(member(array, i, membership));
     }
   }
-  void end;
 }
 
 /** Values of one field arranged by array membership, root first, to enumerate compatible ones fast. */

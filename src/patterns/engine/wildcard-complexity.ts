@@ -9,9 +9,9 @@
  *
  * We simulate that on an idealised machine per field: each wildcard (and each value of an
  * `anything-but` wildcard list) is its own chain of states, a star being a self-loop, with event-ruler's
- * quotes around the value. For single patterns and for lists of wildcards this reproduces event-ruler's
- * numbers; where event-ruler shares states between patterns (some `anything-but` wildcard lists) our
- * score can be higher than event-ruler's, never lower.
+ * quotes around the value. Checked against event-ruler 2.1.0 on random sets of one to three wildcards
+ * per field, this gives event-ruler's number every time; for an `anything-but` wildcard list (which
+ * event-ruler counts as one pattern) it can be one or two higher, never lower.
  */
 import { SubRule } from './pattern-compiler';
 import { parseWildcard } from './wildcard';
