@@ -1,14 +1,9 @@
-import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  accountLogsPath, checkOrganizationId, checkS3KeyPrefix, checkSamePartition, invalidValue, parseKmsKeyArn, parseTrailArn,
-} from './identifiers';
+import { accountLogsPath } from './identifiers';
 import { SERVICE_ROLE_NAME_PREFIX, SERVICE_ROLE_PATH } from './policy-generation-statements';
-
-/** What a role name may contain, and how long it may be. */
-const ROLE_NAME_CHARACTERS = /^[\w+=,.@-]*$/;
-const MAX_ROLE_NAME_LENGTH = 64;
+import { checkServiceRoleProps } from './service-role-checks';
 
 /** The service principal of IAM Access Analyzer. */
 const ACCESS_ANALYZER_SERVICE = 'access-analyzer.amazonaws.com';
@@ -121,19 +116,8 @@ export class AccessAnalyzerServiceRole extends Construct {
     const stack = Stack.of(this);
     const where = this.node.path;
 
-    checkOrganizationId(where, props.organizationId);
-    checkS3KeyPrefix(where, props.prefix);
-    checkBucketName(where, props.bucketName);
+    const { key } = checkServiceRoleProps(where, props, stack.partition, stack.stackName);
     const suffix = props.roleNameSuffix ?? '';
-    checkRoleNameSuffix(where, suffix);
-    const trail = parseTrailArn(where, 'trailArn', props.trailArn);
-    if (trail) {
-      checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, stack.partition, `stack ${stack.stackName}`);
-    }
-    const key = props.encryptionKeyArn === undefined ? undefined : parseKmsKeyArn(where, 'encryptionKeyArn', props.encryptionKeyArn);
-    if (key) {
-      checkSamePartition(where, 'encryptionKeyArn', props.encryptionKeyArn!, key.partition, stack.partition, `stack ${stack.stackName}`);
-    }
 
     const bucketArn = `arn:${stack.partition}:s3:::${props.bucketName}`;
     const statements = [
@@ -229,35 +213,5 @@ export class AccessAnalyzerServiceRole extends Construct {
       resourceArns: ['*'],
     });
     return getRole.combine(passRole).combine(generate);
-  }
-}
-
-function checkRoleNameSuffix(where: string, suffix: string): void {
-  if (Token.isUnresolved(suffix)) return;
-  const maxSuffix = MAX_ROLE_NAME_LENGTH - SERVICE_ROLE_NAME_PREFIX.length;
-  if (!ROLE_NAME_CHARACTERS.test(suffix)) {
-    const cleaned = suffix.replace(/[^\w+=,.@-]/g, '');
-    throw invalidValue(where, `roleNameSuffix '${suffix}' has characters IAM role names cannot have.`,
-      `use only letters, digits and "+=,.@_-"${cleaned.length > 0 ? `, for example '${cleaned.slice(0, maxSuffix)}'` : ''}.`);
-  }
-  if (suffix.length > maxSuffix) {
-    throw invalidValue(where,
-      `roleNameSuffix '${suffix}' is ${suffix.length} characters long; after '${SERVICE_ROLE_NAME_PREFIX}' (${SERVICE_ROLE_NAME_PREFIX.length}) at most ${maxSuffix} fit in a role name (${MAX_ROLE_NAME_LENGTH}).`,
-      `shorten it, for example to '${suffix.slice(0, maxSuffix)}'.`);
-  }
-}
-
-/** S3 general purpose bucket names: 3 to 63 lower-case letters, digits, `.` and `-`. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-function checkBucketName(where: string, bucketName: string): void {
-  if (Token.isUnresolved(bucketName)) return;
-  if (bucketName.startsWith('arn:')) {
-    const name = bucketName.split(':').pop();
-    throw invalidValue(where, `bucketName '${bucketName}' is an ARN.`, `pass the name alone${name ? `, '${name}'` : ''}.`);
-  }
-  if (!BUCKET_NAME.test(bucketName)) {
-    throw invalidValue(where, `bucketName '${bucketName}' is not an S3 bucket name.`,
-      'pass the name of the organization trail\'s bucket (`aws cloudtrail get-trail --name <trail> --query Trail.S3BucketName`): 3 to 63 lower-case letters, digits, "." or "-".');
   }
 }
