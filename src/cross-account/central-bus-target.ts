@@ -1,7 +1,8 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Names, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { addConditionalQueueStatement } from './conditional-queue-statements';
 import { identifierError } from './identifiers';
 
 /** Options of the central bus target. */
@@ -11,7 +12,13 @@ export interface CentralBusTargetOptions {
   /** Role EventBridge assumes to put events on the bus, or undefined for a bus in the rule's account and region. */
   readonly role?: iam.IRole;
   /** Queue for events that could not be delivered. */
-  readonly deadLetterQueue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.Queue;
+  /**
+   * The CloudFormation condition the rule exists under (an environment-agnostic stack), or
+   * undefined for a rule that always exists. The queue's statement for the rule gets the same
+   * condition: where the rule is not created, a reference to it would fail the stack.
+   */
+  readonly ruleCondition?: CfnCondition;
   /** Retry attempts, 0 to 185. */
   readonly retryAttempts: number;
   /** How long to retry, 1 minute to 24 hours. */
@@ -41,14 +48,19 @@ export class CentralBusTarget implements events.IRuleTarget {
     }
 
     const ruleArn = events.CfnRule.arnForRule(rule);
-    this.options.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+    const allowSend = new iam.PolicyStatement({
       sid: `AllowSendFromRule${Names.nodeUniqueId(rule.node)}`,
       effect: iam.Effect.ALLOW,
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['sqs:SendMessage'],
       resources: [this.options.deadLetterQueue.queueArn],
       conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-    }));
+    });
+    if (this.options.ruleCondition) {
+      addConditionalQueueStatement(this.options.deadLetterQueue, this.options.ruleCondition, allowSend);
+    } else {
+      this.options.deadLetterQueue.addToResourcePolicy(allowSend);
+    }
 
     return {
       arn: this.options.busArn,

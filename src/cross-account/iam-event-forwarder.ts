@@ -143,7 +143,8 @@ export class IamEventForwarder extends Construct {
         `deploy the forwarder in ${neededRegions.join(', ')} (IamEventForwarder.regionsFor tells the regions for your patterns).`);
     }
 
-    this.deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
+    const deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
+    this.deadLetterQueue = deadLetterQueue;
     this.role = this.createRole(props.centralBusArn, bus, account, region);
 
     // With the partition unknown (a bus ARN passed as a parameter), the home region of IAM
@@ -154,13 +155,16 @@ export class IamEventForwarder extends Construct {
     patterns.forEach((pattern, index) => {
       const patternRegions = pattern.includesConsoleSignIn ? signInEventRegions : homeRegions;
       if (region && !patternRegions.includes(region)) return;
+      // Region unknown (a StackSet): the rule exists only in the regions its events arrive in.
+      const ruleCondition = region ? undefined : this.regionCondition(patternRegions);
       const rule = new events.Rule(this, patterns.length === 1 ? 'Rule' : `Rule${index + 1}`, {
         description: `Forwards to the central alert bus: ${pattern.description}`.slice(0, 512),
         eventPattern: pattern.eventPattern,
         targets: [new CentralBusTarget({
           busArn: props.centralBusArn,
           role: this.role,
-          deadLetterQueue: this.deadLetterQueue,
+          deadLetterQueue,
+          ruleCondition,
           retryAttempts: props.retryAttempts ?? 185,
           maxEventAge: props.maxEventAge ?? Duration.hours(24),
         })],
@@ -170,9 +174,7 @@ export class IamEventForwarder extends Construct {
         // Read-only calls reach a rule only in this state; aws-cdk-lib's Rule writes only ENABLED/DISABLED.
         cfnRule.state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
       }
-      if (!region) {
-        cfnRule.cfnOptions.condition = this.regionCondition(patternRegions);
-      }
+      cfnRule.cfnOptions.condition = ruleCondition;
       if (this.role && this.roleCondition) {
         cfnRule.addPropertyOverride('Targets.0.RoleArn', Fn.conditionIf(this.roleCondition.logicalId, this.role.roleArn, Aws.NO_VALUE));
       }
