@@ -214,6 +214,9 @@ export class CrossAccountAlertBus extends Construct {
       this.rules.push(rule);
       const alarms = new AlertDeliveryAlarms(this, `DeliveryAlarms${suffix}`, {
         rule,
+        // EventBridge reports a custom bus's rules with EventBusName and RuleName: without the
+        // bus, the alarms would watch metrics that never arrive.
+        eventBus: this.eventBus,
         // The queue is shared by the rules: one depth alarm is enough.
         deadLetterQueue: index === 0 ? this.deadLetterQueue : undefined,
         alarmTopic: topic,

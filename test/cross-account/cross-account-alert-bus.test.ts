@@ -94,6 +94,21 @@ describe('organization-wide bus', () => {
       'InvocationsFailedToBeSentToDlq', 'InvocationsFailedToBeSentToDlq']);
   });
 
+  test('the rule alarms watch the metrics EventBridge reports for a rule on a custom bus: EventBusName and RuleName', () => {
+    const [bus] = resourcesOf(template, 'AWS::Events::EventBus');
+    const ruleAlarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(({ resource }) => resource.Properties.Namespace === 'AWS/Events');
+    const dimensionsByRule = resourcesOf(template, 'AWS::Events::Rule').map(({ id }) => [
+      { Name: 'EventBusName', Value: { Ref: bus.id } },
+      { Name: 'RuleName', Value: { Ref: id } },
+    ]);
+    expect(ruleAlarms.map(({ resource }) => [resource.Properties.MetricName, resource.Properties.Dimensions])).toEqual([
+      ['FailedInvocations', dimensionsByRule[0]],
+      ['InvocationsFailedToBeSentToDlq', dimensionsByRule[0]],
+      ['FailedInvocations', dimensionsByRule[1]],
+      ['InvocationsFailedToBeSentToDlq', dimensionsByRule[1]],
+    ]);
+  });
+
   test('the email address is subscribed', () => {
     expect(resourcesOf(template, 'AWS::SNS::Subscription').map(({ resource }) => [resource.Properties.Protocol, resource.Properties.Endpoint]))
       .toEqual([['email', 'security@example.com']]);
