@@ -64,6 +64,7 @@ describe.each(programs.map((code, i) => [i, code] as const))('README program %i'
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-out-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the snippet's own imports
     const requireFromReadme = (id: string) => (id === 'cdk-iam-change-alerts' ? library : require(id));
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const previous = process.env.CDK_OUTDIR;
