@@ -1,0 +1,213 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AccessAnalyzerServiceRole } from './access-analyzer-service-role';
+import { checkRegion, invalidValue, partitionOfRegion } from './identifiers';
+import { checkServiceRoleProps } from './service-role-checks';
+import { globalEventsRegion } from '../cross-account/forwarded-events';
+import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
+
+/**
+ * Where and how the Access Analyzer service role is rolled out to the accounts of an organization.
+ */
+export interface AccessAnalyzerServiceRoleRolloutOptions {
+  /**
+   * The organizational units whose accounts get the service role: `ou-xxxx-yyyyyyyy`, or the root
+   * `r-xxxx` for the whole organization. Accounts created in, or moved into, them later get it too.
+   *
+   * The management account never does: service-managed StackSets do not deploy there. Give it the
+   * role with an ordinary stack (an `AccessAnalyzerServiceRole` deployed in the management account)
+   * if its own roles and users are to be analysed.
+   */
+  readonly organizationalUnitIds: string[];
+
+  /**
+   * The one region each account gets the role's stack in.
+   *
+   * IAM is global: a second region would create a second role of the same name, and its stack would
+   * fail. The region must be enabled in every target account.
+   *
+   * @default - the partition's home region of global services, enabled in every account: us-east-1
+   * (us-gov-west-1 in AWS GovCloud (US), cn-north-1 in China)
+   */
+  readonly region?: string;
+
+  /**
+   * What follows `AccessAnalyzerMonitorServiceRole` in the role name (see
+   * `AccessAnalyzerServiceRoleProps.roleNameSuffix`). An account that already has a role of that
+   * name (for example its own `AccessAnalyzerServiceRole` with the same suffix) fails its stack
+   * instance: give each a different suffix.
+   *
+   * @default - no suffix: the role is named `AccessAnalyzerMonitorServiceRole` in every account
+   */
+  readonly roleNameSuffix?: string;
+
+  /**
+   * Whether this stack is deployed in a StackSets delegated administrator account or in the
+   * organization's management account. Service-managed StackSets can be created from no other
+   * account.
+   *
+   * @default StackSetCaller.DELEGATED_ADMIN
+   */
+  readonly callAs?: StackSetCaller;
+
+  /**
+   * The StackSet's name.
+   *
+   * @default - derived from the construct path
+   */
+  readonly stackSetName?: string;
+
+  /**
+   * Whether an account leaving the units keeps its service role.
+   *
+   * @default false - the role is deleted when its account leaves the units
+   */
+  readonly retainStacksOnAccountRemoval?: boolean;
+
+  /**
+   * The share of accounts deployed to at once, 1 to 100.
+   *
+   * @default 100
+   */
+  readonly maxConcurrentPercentage?: number;
+
+  /**
+   * The share of accounts that may fail before the operation stops, 0 to 100.
+   *
+   * @default 10
+   */
+  readonly failureTolerancePercentage?: number;
+}
+
+/** Properties of an {@link AccessAnalyzerServiceRoleRollout}. */
+export interface AccessAnalyzerServiceRoleRolloutProps extends AccessAnalyzerServiceRoleRolloutOptions {
+  /**
+   * Id of the organization (`o-...`): the trail writes each account's logs under
+   * `[prefix/]AWSLogs/<organizationId>/<account>/`.
+   */
+  readonly organizationId: string;
+
+  /**
+   * ARN of the organization trail: `arn:<partition>:cloudtrail:<home region>:<management account>:trail/<name>`.
+   * Must be in the partition of this stack.
+   */
+  readonly trailArn: string;
+
+  /** Name of the bucket the organization trail writes to (a literal, or a value of this stack such as `bucket.bucketName`). */
+  readonly bucketName: string;
+
+  /**
+   * The trail's S3 key prefix, without leading or trailing `/`.
+   *
+   * @default - the trail has no prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * ARN of the KMS key the trail encrypts its log files with (`arn:<partition>:kms:<region>:<account>:key/<id>`;
+   * not an alias).
+   *
+   * @default - the log files are not encrypted with a KMS key, and the roles get no KMS permission
+   */
+  readonly encryptionKeyArn?: string;
+}
+
+/**
+ * Deploys an `AccessAnalyzerServiceRole` to every account of some organizational units, including
+ * accounts created there later, in one call from the management account or a StackSets delegated
+ * administrator account: an `OrganizationStackSet` (service-managed permissions, automatic
+ * deployment) whose member template holds the role, in one region.
+ *
+ * - One region only: IAM is global, so the role exists once per account; a stack instance in a
+ *   second region would collide on the role name.
+ * - The organization id, trail ARN, bucket name, prefix and key ARN reach the member template as
+ *   StackSet parameters (`OrganizationId`, `TrailArn`, `TrailBucketName`, `TrailPrefix`,
+ *   `TrailKeyArn`), so they may be values of this stack, such as the name of a bucket defined in
+ *   it. They are checked here, where they are still literals. The role name suffix is written into
+ *   the template (a parameter `RoleNameSuffix` only when it is a CloudFormation value).
+ * - The management account gets no role: service-managed StackSets skip it even when the root is
+ *   targeted. To analyse the management account's own roles and users, deploy an
+ *   `AccessAnalyzerServiceRole` there in an ordinary stack.
+ * - An account that already has a role of the same name fails its stack instance (the StackSet
+ *   reports it, the other accounts are not affected beyond `failureTolerancePercentage`): do not
+ *   also deploy an `AccessAnalyzerServiceRole` with the same suffix in a targeted account, such as a
+ *   delegated administrator inside the units.
+ *
+ * `OrgTrailAnalyzerAccess` makes one with its `memberRollout` property; use this construct directly
+ * when the bucket owner's app cannot create StackSets (the log-archive account is usually neither
+ * the management account nor a delegated administrator).
+ *
+ * @example
+ * new AccessAnalyzerServiceRoleRollout(this, 'AnalyzerRoles', {
+ *   organizationalUnitIds: ['r-ab12'],
+ *   organizationId: 'o-a1b2c3d4e5',
+ *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+ *   bucketName: 'org-trail-logs-111122223333',
+ *   encryptionKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+ * });
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+ */
+export class AccessAnalyzerServiceRoleRollout extends Construct {
+  /** The StackSet and its member stack. */
+  public readonly stackSet: OrganizationStackSet;
+
+  /** The service role in the member stack (its values are the StackSet parameters). */
+  public readonly serviceRole: AccessAnalyzerServiceRole;
+
+  /** The region the StackSet deploys the role's stack to. */
+  public readonly region: string;
+
+  /** Name of the role in every account (`AccessAnalyzerMonitorServiceRole<suffix>`), on the path `/service-role/`. */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: AccessAnalyzerServiceRoleRolloutProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const where = this.node.path;
+    const { trail } = checkServiceRoleProps(where, props, stack.partition, stack.stackName);
+    const partition = trail?.partition ?? (Token.isUnresolved(stack.region) ? 'aws' : partitionOfRegion(stack.region));
+    this.region = props.region ?? defaultRegion(where, partition);
+    checkRegion(where, 'region', this.region);
+    if (!Token.isUnresolved(this.region) && partitionOfRegion(this.region) !== partition) {
+      throw invalidValue(where,
+        `region '${this.region}' is in partition '${partitionOfRegion(this.region)}', but the trail and this stack are in '${partition}'.`,
+        `give a region of partition '${partition}': StackSets deploy within their own partition.`);
+    }
+
+    this.stackSet = new OrganizationStackSet(this, 'StackSet', {
+      organizationalUnitIds: props.organizationalUnitIds,
+      regions: [this.region],
+      stackSetName: props.stackSetName,
+      description: 'IAM Access Analyzer service role for policy generation from the organization trail (cdk-iam-change-alerts AccessAnalyzerServiceRole)',
+      callAs: props.callAs,
+      retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval,
+      maxConcurrentPercentage: props.maxConcurrentPercentage,
+      failureTolerancePercentage: props.failureTolerancePercentage,
+    });
+    const set = this.stackSet;
+    this.serviceRole = new AccessAnalyzerServiceRole(set.memberStack, 'ServiceRole', {
+      organizationId: set.passValue('OrganizationId', props.organizationId),
+      trailArn: set.passValue('TrailArn', props.trailArn),
+      bucketName: set.passValue('TrailBucketName', props.bucketName),
+      prefix: props.prefix === undefined ? undefined : set.passValue('TrailPrefix', props.prefix),
+      encryptionKeyArn: props.encryptionKeyArn === undefined ? undefined : set.passValue('TrailKeyArn', props.encryptionKeyArn),
+      // A literal suffix stays in the template, where the role name can be read; a CloudFormation
+      // value of this stack cannot reach the member template other than as a parameter.
+      roleNameSuffix: props.roleNameSuffix !== undefined && Token.isUnresolved(props.roleNameSuffix)
+        ? set.passValue('RoleNameSuffix', props.roleNameSuffix)
+        : props.roleNameSuffix,
+    });
+    this.roleName = this.serviceRole.roleName;
+  }
+}
+
+function defaultRegion(where: string, partition: string): string {
+  // The home region of global services is never an opt-in region, so every account has it enabled.
+  const region = globalEventsRegion(partition);
+  if (region === undefined) {
+    throw invalidValue(where, `no default region is known for partition '${partition}'.`,
+      'give region: one region enabled in every target account.');
+  }
+  return region;
+}
