@@ -1,8 +1,10 @@
-import { Annotations, CfnOutput, CfnResource, IResolveContext, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnOutput, CfnResource, IAspect, IResolveContext, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { AccessAnalyzerServiceRoleRollout, AccessAnalyzerServiceRoleRolloutOptions } from './access-analyzer-service-role-rollout';
 import { checkOrganizationId, checkS3KeyPrefix, checkSamePartition, parseTrailArn } from './identifiers';
 import { bucketStatement, keyStatement } from './policy-generation-statements';
 
@@ -61,6 +63,20 @@ export interface OrgTrailAnalyzerAccessProps {
    * @default - the trail has no prefix: log files are under `AWSLogs/<organizationId>/`
    */
   readonly prefix?: string;
+
+  /**
+   * Deploys the `AccessAnalyzerServiceRole` to every account of these organizational units (and
+   * those created in them later) with a StackSet, in one call: an `AccessAnalyzerServiceRoleRollout`
+   * with this construct's organization, trail, bucket name, prefix and key ARN.
+   *
+   * A service-managed StackSet can only be created from the management account or a StackSets
+   * delegated administrator (`callAs`): when the bucket owner is neither, use
+   * `AccessAnalyzerServiceRoleRollout` in an app deployed there instead. The management account
+   * never gets the role from the StackSet.
+   *
+   * @default - no rollout: deploy the roles yourself (AccessAnalyzerServiceRoleRollout, or AccessAnalyzerServiceRole per account)
+   */
+  readonly memberRollout?: AccessAnalyzerServiceRoleRolloutOptions;
 }
 
 /**
@@ -80,11 +96,15 @@ export interface OrgTrailAnalyzerAccessProps {
  * on a bucket defined in this app when nothing else is set. **Only log files written after the
  * change are owned by the bucket owner**: a policy can be generated only for time after it.
  *
- * Each member account also needs the service role: `AccessAnalyzerServiceRole`.
+ * Each member account also needs the service role: `AccessAnalyzerServiceRole`, or all of them at
+ * once with `memberRollout`.
  *
  * For a bucket or key this app cannot change (imported with `fromBucketName`, `fromKeyArn`, ...),
  * nothing is applied silently: the statements to add are in the stack outputs `BucketPolicyToApply`
  * and `KeyPolicyToApply` (and `bucketPolicyJson()` / `keyPolicyJson()`), and a warning says so.
+ * CloudFormation refuses a stack without resources (and `cdk deploy` skips it), so when nothing else
+ * in the stack is a resource the construct adds an `AWS::CloudFormation::WaitConditionHandle`, which
+ * creates nothing in the account, to carry the outputs.
  *
  * @example
  * new OrgTrailAnalyzerAccess(this, 'AnalyzerAccess', {
@@ -119,6 +139,9 @@ export class OrgTrailAnalyzerAccess extends Construct {
    * `KeyPolicyToApply` output) yourself.
    */
   public readonly keyPolicyApplied: boolean;
+
+  /** The StackSet rollout of the service role, when `memberRollout` is given. */
+  public readonly memberRollout?: AccessAnalyzerServiceRoleRollout;
 
   constructor(scope: Construct, id: string, props: OrgTrailAnalyzerAccessProps) {
     super(scope, id);
@@ -176,6 +199,21 @@ export class OrgTrailAnalyzerAccess extends Construct {
           'The bucket has a KMS key but no encryptionKey was given. If the trail encrypts its log files with a KMS key, '
           + 'pass that key as encryptionKey so IAM Access Analyzer may decrypt them; if it does not, acknowledge this warning.');
       }
+    }
+
+    if (props.memberRollout) {
+      this.memberRollout = new AccessAnalyzerServiceRoleRollout(this, 'MemberRollout', {
+        ...props.memberRollout,
+        organizationId: props.organizationId,
+        trailArn: props.trailArn,
+        bucketName: props.bucket.bucketName,
+        prefix: props.prefix,
+        encryptionKeyArn: props.encryptionKey?.keyArn,
+      });
+    }
+    const hasOutputs = !this.bucketPolicyApplied || (props.encryptionKey !== undefined && !this.keyPolicyApplied);
+    if (hasOutputs) {
+      Aspects.of(this).add(new OutputsCarrier(this));
     }
   }
 
@@ -256,4 +294,26 @@ function objectOwnershipSettings(resolved: unknown): string[] | undefined {
   if (!Array.isArray(rules)) return undefined;
   const settings = rules.map(rule => (rule as { objectOwnership?: unknown }).objectOwnership);
   return settings.every(setting => typeof setting === 'string') ? settings as string[] : undefined;
+}
+
+/**
+ * Adds a resource that creates nothing to a stack that would otherwise hold only the construct's
+ * outputs: CloudFormation rejects a template without resources, and `cdk deploy` skips such a stack,
+ * so the statements to apply would never appear. Runs as an aspect because the rest of the stack is
+ * known only once the app is built.
+ */
+class OutputsCarrier implements IAspect {
+  private checked = false;
+
+  constructor(private readonly access: OrgTrailAnalyzerAccess) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.access || this.checked) return;
+    const stack = Stack.of(this.access);
+    const hasResource = stack.node.findAll().some(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+    if (!hasResource) {
+      new CfnWaitConditionHandle(this.access, 'OutputsCarrier');
+    }
+    this.checked = true;
+  }
 }

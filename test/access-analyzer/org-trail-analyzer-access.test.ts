@@ -10,6 +10,7 @@ const ORG = 'o-a1b2c3d4e5';
 const ACCOUNT = '111122223333';
 const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const BUCKET_NAME = 'org-trail-logs';
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const WARNING = 'cdk-iam-change-alerts:orgTrailAnalyzerAccess';
 
 interface Fixture {
@@ -241,6 +242,111 @@ describe('OrgTrailAnalyzerAccess on an imported bucket and key', () => {
     CoreAnnotations.of(analyzerAccess).acknowledgeWarning(`${WARNING}:objectOwnershipUnverified`, 'ownership is BucketOwnerEnforced');
     const warnings = Annotations.fromStack(stack).findWarning('/LogArchive/AnalyzerAccess', Match.stringLikeRegexp('Object Ownership'));
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('OrgTrailAnalyzerAccess on an imported bucket, alone in its stack', () => {
+  function importedAlone(props: Partial<OrgTrailAnalyzerAccessProps> = {}): Stack {
+    const stack = new Stack(new App(), 'LogArchive');
+    new OrgTrailAnalyzerAccess(stack, 'AnalyzerAccess', {
+      bucket: s3.Bucket.fromBucketName(stack, 'TrailBucket', BUCKET_NAME),
+      organizationId: ORG,
+      trailArn: TRAIL_ARN,
+      ...props,
+    });
+    return stack;
+  }
+
+  test('adds a wait condition handle, which creates nothing, so that CloudFormation accepts the stack and its outputs', () => {
+    const template = Template.fromStack(importedAlone()).toJSON();
+    expect(Object.values(template.Resources)).toEqual([{ Type: 'AWS::CloudFormation::WaitConditionHandle' }]);
+    expect(Object.keys(template.Outputs).filter(id => id.startsWith('AnalyzerAccessBucketPolicyToApply'))).toHaveLength(1);
+  });
+
+  test('adds none when the stack holds another resource', () => {
+    const stack = importedAlone();
+    new s3.Bucket(stack, 'Other');
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
+  });
+
+  test('adds none when a resource is added to the stack after the construct', () => {
+    const stack = importedAlone();
+    new kms.Key(stack, 'Later', { enableKeyRotation: true });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
+  });
+
+  test('adds none when the statements were applied and the stack has no outputs to carry', () => {
+    const app = new App();
+    const trailStack = new Stack(app, 'Trail');
+    const bucket = new s3.Bucket(trailStack, 'TrailBucket', { bucketName: BUCKET_NAME });
+    const accessStack = new Stack(app, 'Access');
+    new OrgTrailAnalyzerAccess(accessStack, 'AnalyzerAccess', { bucket, organizationId: ORG, trailArn: TRAIL_ARN });
+    expect(Template.fromStack(accessStack).toJSON().Resources).toBeUndefined();
+  });
+});
+
+describe('OrgTrailAnalyzerAccess memberRollout', () => {
+  function stackSetOf(stack: Stack): Record<string, any> {
+    const stackSets = Object.values(Template.fromStack(stack).findResources('AWS::CloudFormation::StackSet'));
+    expect(stackSets).toHaveLength(1);
+    return (stackSets[0] as any).Properties;
+  }
+
+  test('rolls the service role out to the units in us-east-1, passing the bucket\'s name and the key\'s ARN as parameters', () => {
+    const f = fixture();
+    const analyzerAccess = access(f, { prefix: 'org', memberRollout: { organizationalUnitIds: ['r-ab12'] } });
+    const props = stackSetOf(f.stack);
+    expect(props.StackInstancesGroup).toEqual([{ DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: ['us-east-1'] }]);
+    expect(props.Parameters).toEqual([
+      { ParameterKey: 'OrganizationId', ParameterValue: ORG },
+      { ParameterKey: 'TrailArn', ParameterValue: TRAIL_ARN },
+      { ParameterKey: 'TrailBucketName', ParameterValue: { Ref: f.stack.getLogicalId(f.bucket.node.defaultChild as s3.CfnBucket) } },
+      { ParameterKey: 'TrailPrefix', ParameterValue: 'org' },
+      { ParameterKey: 'TrailKeyArn', ParameterValue: { 'Fn::GetAtt': [f.stack.getLogicalId(f.key.node.defaultChild as kms.CfnKey), 'Arn'] } },
+    ]);
+    expect(analyzerAccess.memberRollout!.roleName).toBe('AccessAnalyzerMonitorServiceRole');
+    expect(Object.values(JSON.parse(props.TemplateBody).Resources).map((r: any) => r.Type)).toEqual(['AWS::IAM::Role']);
+  });
+
+  test('passes the rollout options on', () => {
+    const f = fixture();
+    const analyzerAccess = access(f, { memberRollout: { organizationalUnitIds: ['ou-ab12-cdef3456'], region: 'eu-west-1', roleNameSuffix: '_Org', stackSetName: 'analyzer-roles' } });
+    const props = stackSetOf(f.stack);
+    expect(props.StackSetName).toBe('analyzer-roles');
+    expect(props.StackInstancesGroup[0].Regions).toEqual(['eu-west-1']);
+    expect(analyzerAccess.memberRollout!.roleName).toBe('AccessAnalyzerMonitorServiceRole_Org');
+  });
+
+  test('without an encryption key, the roles get no key parameter', () => {
+    const f = fixture();
+    access(f, { encryptionKey: undefined, memberRollout: { organizationalUnitIds: ['r-ab12'] } });
+    expect(stackSetOf(f.stack).Parameters.map((p: any) => p.ParameterKey)).toEqual(['OrganizationId', 'TrailArn', 'TrailBucketName']);
+  });
+
+  test('makes no StackSet without memberRollout', () => {
+    const f = fixture();
+    expect(access(f).memberRollout).toBeUndefined();
+    Template.fromStack(f.stack).resourceCountIs('AWS::CloudFormation::StackSet', 0);
+  });
+
+  test('an imported bucket and key reach the roles by their literal name and ARN, and the StackSet carries the outputs', () => {
+    const stack = new Stack(new App(), 'LogArchive');
+    new OrgTrailAnalyzerAccess(stack, 'AnalyzerAccess', {
+      bucket: s3.Bucket.fromBucketName(stack, 'TrailBucket', BUCKET_NAME),
+      organizationId: ORG,
+      trailArn: TRAIL_ARN,
+      encryptionKey: kms.Key.fromKeyArn(stack, 'TrailKey', KEY_ARN),
+      memberRollout: { organizationalUnitIds: ['r-ab12'] },
+    });
+    const parameters = Object.fromEntries(stackSetOf(stack).Parameters.map((p: any) => [p.ParameterKey, p.ParameterValue]));
+    expect(parameters.TrailBucketName).toBe(BUCKET_NAME);
+    expect(parameters.TrailKeyArn).toBe(KEY_ARN);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
+  });
+
+  test('a bad unit id names the rollout inside the construct', () => {
+    expect(() => access(fixture(), { memberRollout: { organizationalUnitIds: ['ou-xyz'] } }))
+      .toThrow("LogArchive/AnalyzerAccess/MemberRollout/StackSet: organizationalUnitIds entry 'ou-xyz' is not valid.");
   });
 });
 
