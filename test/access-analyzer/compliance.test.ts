@@ -1,9 +1,11 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIGURATIONS } from './configurations';
+import { OrganizationStackSet } from '../../src/org-rollout/organization-stack-set';
 
 /**
  * cdk-nag (AWS Solutions) and the CloudFormation Guard validator (Control Tower proactive controls)
@@ -73,6 +75,48 @@ describe.each(Object.entries(CONFIGURATIONS))('configuration %s', (_name, build)
   });
 });
 
+/**
+ * The StackSets of a configuration. Their member stacks live in apps of their own, which neither
+ * cdk-nag on the central stack nor a validation plugin of the central app sees, so they are checked
+ * separately: the member template is what every target account deploys.
+ */
+function stackSetsOf(stack: Stack): OrganizationStackSet[] {
+  return stack.node.findAll().filter((c): c is OrganizationStackSet => c instanceof OrganizationStackSet);
+}
+
+/** cfn-guard over one template, with the rules of the guardReports above. */
+function guardTemplateFindings(template: Record<string, unknown>): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-analyzer-guard-'));
+  try {
+    const file = path.join(dir, 'member.json');
+    fs.writeFileSync(file, JSON.stringify(template));
+    const report = new CfnGuardValidator({ disabledRules: GUARD_RULES_FOR_THE_TRAIL_STACK }).validate({ templatePaths: [file] });
+    return findings(report);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ROLLOUT_CONFIGURATIONS = Object.entries(CONFIGURATIONS).filter(([, build]) => stackSetsOf(build(new App())).length > 0);
+
+test('the rollout configurations are the ones with a StackSet', () => {
+  expect(ROLLOUT_CONFIGURATIONS.map(([name]) => name).sort()).toEqual(['bucketOwnerRollout', 'managementRollout']);
+});
+
+describe.each(ROLLOUT_CONFIGURATIONS)('member template of configuration %s', (_name, build) => {
+  test('passes cdk-nag AwsSolutionsChecks, with reasons for what is acknowledged', () => {
+    const [stackSet] = stackSetsOf(build(new App()));
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stackSet.memberStack);
+    expect(findings(report)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  test('passes the cfn-guard Control Tower rules', () => {
+    const [stackSet] = stackSetsOf(build(new App()));
+    expect(guardTemplateFindings(stackSet.memberTemplate())).toEqual([]);
+  });
+});
+
 describe('the checks find what they look for', () => {
   test('cdk-nag reports the service role\'s wildcard resources when they are not acknowledged', () => {
     const stack = CONFIGURATIONS.memberServiceRole(new App());
@@ -92,5 +136,21 @@ describe('the checks find what they look for', () => {
       return stack;
     });
     expect(reports.flatMap(findings)).toContain('iam_inline_policy_no_statements_with_admin_access_check at MemberServiceRole/AnalyzerRole/Role/Resource');
+  });
+
+  test('cdk-nag reports the member template role\'s wildcard resources when they are not acknowledged', () => {
+    const [stackSet] = stackSetsOf(CONFIGURATIONS.managementRollout(new App()));
+    const role = stackSet.memberStack.node.findAll().find(c => c.node.id === 'ServiceRole')!;
+    (role.node as unknown as { _metadata: unknown[] })._metadata = [];
+    const report = new AwsSolutionsChecks().validateScope(stackSet.memberStack);
+    expect(findings(report).filter(f => f.startsWith('AwsSolutions-IAM5'))).toHaveLength(4);
+  });
+
+  test('cfn-guard reports a member template role whose inline policy allows everything', () => {
+    const [stackSet] = stackSetsOf(CONFIGURATIONS.managementRollout(new App()));
+    const template = JSON.parse(JSON.stringify(stackSet.memberTemplate()));
+    const role = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::IAM::Role');
+    role.Properties.Policies[0].PolicyDocument.Statement[0] = { Effect: 'Allow', Action: '*', Resource: '*' };
+    expect(guardTemplateFindings(template).some(f => f.startsWith('iam_inline_policy_no_statements_with_admin_access_check'))).toBe(true);
   });
 });
