@@ -206,16 +206,10 @@ export function hasDuplicateKeys(value: JsonValue): boolean {
 }
 
 /**
- * True when JSON.parse keeps the text's meaning: no duplicate key, and every number has at most
+ * True when JSON.parse keeps the value's meaning: no duplicate key, and every number has at most
  * 15 significant digits and a finite value (so the parsed double is the written number).
  */
-export function survivesJsonParse(text: string): boolean {
-  let value: JsonValue;
-  try {
-    value = parseJson(text);
-  } catch {
-    return false;
-  }
+export function keepsMeaningUnderJsonParse(value: JsonValue): boolean {
   const numbersExact = (v: JsonValue): boolean => {
     if (v instanceof JsonNumber) {
       const digits = v.text.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
@@ -230,4 +224,13 @@ export function survivesJsonParse(text: string): boolean {
     return true;
   };
   return !hasDuplicateKeys(value) && numbersExact(value);
+}
+
+/** keepsMeaningUnderJsonParse for a text; false when the text is not JSON. */
+export function survivesJsonParse(text: string): boolean {
+  try {
+    return keepsMeaningUnderJsonParse(parseJson(text));
+  } catch {
+    return false;
+  }
 }

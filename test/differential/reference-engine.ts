@@ -18,6 +18,10 @@ export interface ReferenceAnswer {
   readonly match?: boolean;
   /** Set when event-ruler refuses the event text itself. */
   readonly eventError?: string;
+  /** Set when JsonRuleCompiler accepts the pattern but Machine throws adding it (an event-ruler defect). */
+  readonly machineError?: string;
+  /** Set when event-ruler throws while matching a well-formed event (an event-ruler defect). */
+  readonly matchError?: string;
 }
 
 export interface ReferenceRequest {

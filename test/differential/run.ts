@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { EngineAnswer, EngineUnderTest } from './engine-under-test';
-import { JsonObject, parseJson, survivesJsonParse } from './json-text';
+import { JsonObject, JsonValue, parseJson, survivesJsonParse, writeJson } from './json-text';
 import { minimize } from './minimize';
 import { generatePairs } from './pattern-generators';
 import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, ReferenceAnswer, startBatch } from './reference-engine';
@@ -190,6 +190,7 @@ function documentedLimit(patternText: string, errors: readonly string[]): string
 type Verdict =
   | { status: 'pass' }
   | { status: 'limit'; limit: string }
+  | { status: 'defect'; defect: string }
   | { status: 'fail'; kind: string };
 
 function judge(pair: DiffPair, ref: ReferenceAnswer, engine: EngineAnswer): Verdict {
@@ -197,6 +198,14 @@ function judge(pair: DiffPair, ref: ReferenceAnswer, engine: EngineAnswer): Verd
     return { status: 'fail', kind: 'check() and fromJson() disagree' };
   }
   const refValid = ref.error === undefined;
+  // event-ruler's compiler accepted the pattern but its Machine threw (a NullPointerException
+  // for an empty anything-but wildcard/prefix list, for example): no verdict to compare with.
+  if (engine.valid && ref.machineError !== undefined) {
+    return { status: 'defect', defect: `Machine throws adding a pattern JsonRuleCompiler accepts: ${ref.machineError.split('\n')[0]}` };
+  }
+  if (engine.valid && ref.matchError !== undefined && !pair.validityOnly) {
+    return { status: 'defect', defect: `Machine throws matching a well-formed event: ${ref.matchError.split('\n')[0]}` };
+  }
   if (refValid !== engine.valid) {
     if (engine.valid) {
       return { status: 'fail', kind: 'engine accepts a pattern event-ruler rejects' };
@@ -204,7 +213,7 @@ function judge(pair: DiffPair, ref: ReferenceAnswer, engine: EngineAnswer): Verd
     const limit = documentedLimit(pair.pattern, engine.errors);
     return limit ? { status: 'limit', limit } : { status: 'fail', kind: 'engine rejects a pattern event-ruler accepts' };
   }
-  if (!refValid || pair.validityOnly) {
+  if (!refValid || pair.validityOnly || ref.machineError !== undefined) {
     return { status: 'pass' };
   }
   if (ref.eventError !== undefined) {
@@ -233,7 +242,85 @@ function harnessAgreesWithCorpus(pair: DiffPair, ref: ReferenceAnswer): boolean 
   }
 }
 
+// ---- event-ruler's consistency with itself ----
+
+/**
+ * Patterns that must give the same answer as `patternText` on any event: each value list with
+ * its elements in reverse order, and each value list cut to one element (the list is an OR of
+ * its elements, so the answer must be the OR of those). At most `maxLeaves` lists.
+ */
+function equivalentForms(patternText: string, maxLeaves = 4): Array<{ leaf: number; form: 'reversed' | 'single'; pattern: string }> {
+  let root: JsonValue;
+  try {
+    root = parseJson(patternText);
+  } catch {
+    return [];
+  }
+  const lists: Array<[string, JsonValue]> = [];
+  const walk = (v: JsonValue) => {
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (v instanceof JsonObject) {
+      for (const entry of v.entries) {
+        if (entry[0] !== '$or' && Array.isArray(entry[1]) && entry[1].length > 1) {
+          lists.push(entry);
+        } else if (entry[0] === '$or' || entry[1] instanceof JsonObject) {
+          walk(entry[1]);
+        }
+      }
+    }
+  };
+  walk(root);
+  const forms: Array<{ leaf: number; form: 'reversed' | 'single'; pattern: string }> = [];
+  lists.slice(0, maxLeaves).forEach((entry, leaf) => {
+    const original = entry[1] as JsonValue[];
+    entry[1] = [...original].reverse();
+    forms.push({ leaf, form: 'reversed', pattern: writeJson(root) });
+    for (const element of original.slice(0, 8)) {
+      entry[1] = [element];
+      forms.push({ leaf, form: 'single', pattern: writeJson(root) });
+    }
+    entry[1] = original;
+  });
+  return forms;
+}
+
+/**
+ * When event-ruler's answer changes under a rewrite that cannot change the meaning (reordering
+ * a value list, or splitting it into its elements), event-ruler is wrong on one of them; the
+ * engine is then judged against the answer of the equivalent forms.
+ */
+function selfContradiction(
+  original: boolean,
+  engine: boolean,
+  forms: Array<{ leaf: number; form: 'reversed' | 'single'; match?: boolean }>,
+): string | undefined {
+  const leaves = new Set(forms.map((f) => f.leaf));
+  for (const leaf of leaves) {
+    const mine = forms.filter((f) => f.leaf === leaf);
+    const reversed = mine.find((f) => f.form === 'reversed')?.match;
+    const singles = mine.filter((f) => f.form === 'single');
+    const anySingle = singles.some((f) => f.match === true);
+    if (reversed !== undefined && reversed !== original && engine === reversed) {
+      return 'its answer depends on the order of a value list';
+    }
+    if (singles.length > 0 && singles.every((f) => f.match !== undefined) && anySingle !== original && engine === anySingle) {
+      return 'a value list does not answer as the OR of its elements';
+    }
+  }
+  return undefined;
+}
+
 // ---- report ----
+
+/** The text without insignificant whitespace (duplicate keys and number spellings kept). */
+function compact(text: string): string {
+  try {
+    return writeJson(parseJson(text));
+  } catch {
+    return text;
+  }
+}
 
 function pct(n: number, d: number): string {
   return d === 0 ? '-' : `${(100 * n / d).toFixed(1)}%`;
@@ -265,6 +352,9 @@ function referenceView(r: ReferenceAnswer): string {
   }
   if (r.eventError !== undefined) {
     return `refuses the event: ${r.eventError.split('\n')[0]}`;
+  }
+  if (r.machineError !== undefined || r.matchError !== undefined) {
+    return `Machine throws: ${(r.machineError ?? r.matchError ?? '').split('\n')[0]}`;
   }
   return `match=${r.match}`;
 }
@@ -308,23 +398,45 @@ async function main(): Promise<number> {
   const reference = await referenceRun;
 
   // ---- judge ----
-  let passed = 0;
-  const failures: Array<{ pair: DiffPair; ref: ReferenceAnswer; engine: EngineAnswer; kind: string }> = [];
-  const limits: Array<{ pair: DiffPair; limit: string; errors: string[] }> = [];
-  const coverage = new Map<string, { pairs: number; matches: number; failures: number }>();
-  const bySource = new Map<string, { pairs: number; matches: number; invalid: number; failures: number }>();
   let corpusHarnessAgree = 0;
-  pairs.forEach((pair, i) => {
+  const verdicts: Verdict[] = pairs.map((pair, i) => {
     const ref = reference.get(String(i))!;
-    const answer = answers[i];
-    let verdict = judge(pair, ref, answer);
+    const verdict = judge(pair, ref, answers[i]);
     if (pair.source === 'corpus') {
       if (harnessAgreesWithCorpus(pair, ref)) {
         corpusHarnessAgree++;
       } else if (verdict.status !== 'fail') {
-        verdict = { status: 'fail', kind: 'harness disagrees with the corpus expectation' };
+        return { status: 'fail', kind: 'harness disagrees with the corpus expectation' };
       }
     }
+    return verdict;
+  });
+
+  // Match disagreements where event-ruler contradicts itself are its defects, not the engine's.
+  const probeable = verdicts.flatMap((v, i) => v.status === 'fail' && / matches, /.test(v.kind) ? [i] : []).slice(0, 1000);
+  if (probeable.length > 0) {
+    const probes = probeable.map((i) => equivalentForms(pairs[i].pattern));
+    const requests = probes.flatMap((forms, n) => forms.map((form, j) => ({ id: `${n}:${j}`, pattern: form.pattern, event: pairs[probeable[n]].event })));
+    const probeAnswers = requests.length > 0 ? await startBatch(options.jar, requests) : new Map<string, ReferenceAnswer>();
+    probeable.forEach((i, n) => {
+      const forms = probes[n].map((form, j) => ({ ...form, match: probeAnswers.get(`${n}:${j}`)?.match }));
+      const why = selfContradiction(reference.get(String(i))!.match === true, answers[i].match === true, forms);
+      if (why) {
+        verdicts[i] = { status: 'defect', defect: `event-ruler contradicts itself (${why}); the engine gives the equivalent form's answer` };
+      }
+    });
+  }
+
+  let passed = 0;
+  const failures: Array<{ pair: DiffPair; ref: ReferenceAnswer; engine: EngineAnswer; kind: string }> = [];
+  const limits: Array<{ pair: DiffPair; limit: string; errors: string[] }> = [];
+  const defects: Array<{ pair: DiffPair; defect: string }> = [];
+  const coverage = new Map<string, { pairs: number; matches: number; failures: number }>();
+  const bySource = new Map<string, { pairs: number; matches: number; invalid: number; failures: number }>();
+  pairs.forEach((pair, i) => {
+    const ref = reference.get(String(i))!;
+    const answer = answers[i];
+    const verdict = verdicts[i];
     const source = bySource.get(pair.group) ?? { pairs: 0, matches: 0, invalid: 0, failures: 0 };
     bySource.set(pair.group, source);
     source.pairs++;
@@ -346,6 +458,8 @@ async function main(): Promise<number> {
       passed++;
       if (verdict.status === 'limit') {
         limits.push({ pair, limit: verdict.limit, errors: answer.errors });
+      } else if (verdict.status === 'defect') {
+        defects.push({ pair, defect: verdict.defect });
       }
     }
   });
@@ -375,6 +489,14 @@ async function main(): Promise<number> {
     + (limits.length > 0 ? ` (${[...limitCounts].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''));
   for (const l of limits.slice(0, 3)) {
     console.log(`  ${l.pair.id}: ${l.limit}: ${l.errors.join('; ').slice(0, 200)}`);
+  }
+  const defectCounts = new Map<string, DiffPair[]>();
+  defects.forEach((d) => defectCounts.set(d.defect, [...(defectCounts.get(d.defect) ?? []), d.pair]));
+  console.log(`event-ruler defects (no verdict to compare; not failures): ${defects.length}`);
+  for (const [defect, examples] of defectCounts) {
+    const shortest = examples.reduce((a, b) => a.pattern.length <= b.pattern.length ? a : b);
+    console.log(`  ${examples.length} × ${defect}; e.g. ${shortest.id}: ${compact(shortest.pattern).slice(0, 300)}`
+      + (shortest.validityOnly ? '' : ` with ${compact(shortest.event).slice(0, 300)}`));
   }
 
   const brokenProviders = providers.filter((p) => p.error !== undefined);

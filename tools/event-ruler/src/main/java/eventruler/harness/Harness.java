@@ -31,7 +31,10 @@ import java.util.Properties;
  * <pre>
  * match: stdin {"id":..,"pattern":"&lt;pattern text&gt;","event":"&lt;event text&gt;"}
  *        stdout {"id":..,"match":bool} | {"id":..,"error":"..."} (pattern does not compile)
+ *               | {"id":..,"machineError":"..."} (JsonRuleCompiler accepts the pattern but
+ *                 Machine throws while adding it: an event-ruler defect, not a verdict)
  *               | {"id":..,"eventError":"..."} (event-ruler refuses the event text)
+ *               | {"id":..,"matchError":"..."} (event-ruler throws on a well-formed event)
  * check: stdin {"id":..,"pattern":"..."} stdout {"id":..,"valid":bool,"error":"..."|null}
  * bench &lt;patterns.json&gt; &lt;events.jsonl&gt; [warmupRounds] [timedRounds]
  *        stdout one JSON object with events/s and match counts
@@ -93,6 +96,36 @@ public final class Harness {
         return machine;
     }
 
+    /** Why a pattern could not be turned into a machine, and at which step. */
+    private static final class Refusal {
+        final String field;
+        final String message;
+
+        Refusal(String field, String message) {
+            this.field = field;
+            this.message = message;
+        }
+    }
+
+    /** A one-rule machine, or a Refusal: "error" from the compiler, "machineError" from Machine. */
+    private static Object machineFor(String patternText) {
+        List<Map<String, List<Patterns>>> rules;
+        try {
+            rules = JsonRuleCompiler.compile(patternText);
+        } catch (Exception e) {
+            return new Refusal("error", message(e));
+        }
+        Machine machine = new Machine();
+        try {
+            for (Map<String, List<Patterns>> rule : rules) {
+                machine.addPatternRule("rule", rule);
+            }
+        } catch (RuntimeException e) {
+            return new Refusal("machineError", e.getClass().getSimpleName() + ": " + message(e));
+        }
+        return machine;
+    }
+
     /** The version Maven recorded in the shaded jar, so a bench result names what it measured. */
     private static String eventRulerVersion() {
         try (InputStream in = Harness.class.getResourceAsStream(
@@ -105,6 +138,15 @@ public final class Harness {
             return properties.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    /** Tells a refused event text from a crash while matching a well-formed event. */
+    private static boolean isJsonObject(String text) {
+        try {
+            return JSON.readTree(text).isObject();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -122,7 +164,7 @@ public final class Harness {
     }
 
     private static void match() throws IOException {
-        // Value is a Machine, or a String holding the compile error.
+        // Value is a Machine or a Refusal.
         Map<String, Object> cache = new LinkedHashMap<>(MACHINE_CACHE_SIZE, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
@@ -141,22 +183,19 @@ public final class Harness {
                 String patternText = request.path("pattern").asText();
                 Object compiled = cache.get(patternText);
                 if (compiled == null) {
-                    try {
-                        compiled = compile("rule", patternText, new Machine());
-                    } catch (Exception e) {
-                        compiled = message(e);
-                    }
+                    compiled = machineFor(patternText);
                     cache.put(patternText, compiled);
                 }
-                if (compiled instanceof String) {
-                    response.put("error", (String) compiled);
+                if (compiled instanceof Refusal) {
+                    Refusal refusal = (Refusal) compiled;
+                    response.put(refusal.field, refusal.message);
                 } else {
                     JsonNode event = request.get("event");
                     try {
                         List<String> matched = ((Machine) compiled).rulesForJSONEvent(event.asText());
                         response.put("match", !matched.isEmpty());
                     } catch (Exception e) {
-                        response.put("eventError", message(e));
+                        response.put(isJsonObject(event.asText()) ? "matchError" : "eventError", message(e));
                     }
                 }
                 out.write(JSON.writeValueAsString(response));
