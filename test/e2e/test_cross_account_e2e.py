@@ -43,10 +43,16 @@ synthesized):
    CloudTrail-shaped event on the member's default bus with PutEvents, where on AWS CloudTrail
    would deliver it.
 
+The harness also keeps the machine's AWS settings (AWS_* variables, config and credentials
+files) and HTTP proxies away from the emulator's clients (`isolated_environment`).
+
 Run: `python -m pytest test/e2e -q` from the repository root, in a virtualenv with
-test/e2e/requirements.txt installed; node_modules must be installed (npm ci).
+test/e2e/requirements.txt installed; node_modules must be installed (npm ci). Everything else
+(the synthesized templates, the fixture record from test/fixtures) is made or read inside the
+repository by the test itself.
 """
 import json
+import os
 import pathlib
 import socket
 import subprocess
@@ -179,7 +185,26 @@ def _free_loopback_port():
 
 
 @pytest.fixture(scope="module")
-def endpoint():
+def isolated_environment(tmp_path_factory):
+    """The machine's AWS settings and proxies must not reach the emulator: an AWS_PROFILE naming a
+    profile that is not there stops boto3 before any call, a config file may point elsewhere, and
+    an HTTP(S)_PROXY without 127.0.0.1 in NO_PROXY sends the loopback requests to the proxy."""
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        for name in [n for n in os.environ if n.startswith("AWS_")]:
+            monkeypatch.delenv(name)
+        missing = tmp_path_factory.mktemp("aws") / "none"
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(missing))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(missing))
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+        yield
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.fixture(scope="module")
+def endpoint(isolated_environment):
     port = _free_loopback_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
