@@ -91,7 +91,7 @@ function guardTemplateFindings(template: Record<string, unknown>): string[] {
     const file = path.join(dir, 'member.json');
     fs.writeFileSync(file, JSON.stringify(template));
     const report = new CfnGuardValidator({ disabledRules: GUARD_RULES_FOR_THE_TRAIL_STACK }).validate({ templatePaths: [file] });
-    return findings(report);
+    return report.violations.flatMap(v => v.violatingResources.map(r => `${v.ruleName} at ${r.resourceLogicalId}`));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
