@@ -1,7 +1,9 @@
 /**
  * Integration snapshot: IAM Access Analyzer policy generation from an organization trail. The
- * log-archive stack grants access on the trail's bucket and key; the member stack is the service
- * role every account gets (environment-agnostic, as a StackSet deploys it).
+ * log-archive stack (a StackSets delegated administrator) grants access on the trail's bucket and
+ * key and rolls the service role out to every account of the organization with a StackSet
+ * (`memberRollout`); StackSets skip the management account, so the management stack gives it the
+ * role as an ordinary resource.
  *
  * `npx projen integ` checks the
  * committed snapshot, `npx projen integ:update` rewrites it.
@@ -28,10 +30,17 @@ const bucket = new s3.Bucket(logArchive, 'TrailBucket', {
   lifecycleRules: [{ expiration: Duration.days(365) }],
   removalPolicy: RemovalPolicy.DESTROY,
 });
-new OrgTrailAnalyzerAccess(logArchive, 'AnalyzerAccess', { bucket, organizationId, trailArn, encryptionKey: key, prefix: 'org' });
+new OrgTrailAnalyzerAccess(logArchive, 'AnalyzerAccess', {
+  bucket,
+  organizationId,
+  trailArn,
+  encryptionKey: key,
+  prefix: 'org',
+  memberRollout: { organizationalUnitIds: ['r-ab12'] },
+});
 
-const member = new Stack(app, 'OrgTrailAnalyzerAccessMember');
-new AccessAnalyzerServiceRole(member, 'AnalyzerRole', {
+const management = new Stack(app, 'OrgTrailAnalyzerAccessManagement');
+new AccessAnalyzerServiceRole(management, 'AnalyzerRole', {
   organizationId,
   trailArn,
   bucketName: 'org-trail-logs-111122223333',
@@ -40,7 +49,7 @@ new AccessAnalyzerServiceRole(member, 'AnalyzerRole', {
 });
 
 new IntegTest(app, 'OrgTrailAnalyzerAccessTest', {
-  testCases: [logArchive, member],
+  testCases: [logArchive, management],
   regions: ['us-east-1'],
 });
 app.synth();
