@@ -17,7 +17,9 @@ from botocore.validate import ParamValidator
 
 from cdk_iam_change_alerts import (
     AccessAnalyzerServiceRole,
+    AccessAnalyzerServiceRoleRollout,
     OrgTrailAnalyzerAccess,
+    StackSetCaller,
     StartPolicyGenerationRequest,
 )
 
@@ -186,6 +188,82 @@ def test_member_service_role_trust_and_permissions():
         "ListTrailBucket": ("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"),
         "ReadOwnAccountLogs": ("s3:GetObject", f"arn:aws:s3:::{BUCKET}/AWSLogs/{ORG}/{MEMBER}/*"),
     }
+
+
+def only_stack_set(stack):
+    (stack_set,) = resources_of_type(assertions.Template.from_stack(stack).to_json(), "AWS::CloudFormation::StackSet")
+    return stack_set
+
+
+def test_rollout_is_one_service_managed_stack_set_in_one_region_with_the_role_as_member_template():
+    stack = cdk.Stack(cdk.App(), "Management", env=cdk.Environment(account=MANAGEMENT, region="eu-west-1"))
+    rollout = AccessAnalyzerServiceRoleRollout(
+        stack,
+        "AnalyzerRoles",
+        organizational_unit_ids=["r-ab12"],
+        organization_id=ORG,
+        trail_arn=TRAIL_ARN,
+        bucket_name=BUCKET,
+        role_name_suffix="_Org",
+        call_as=StackSetCaller.SELF,
+    )
+    stack_set = only_stack_set(stack)
+    assert rollout.region == "us-east-1"
+    assert rollout.role_name == "AccessAnalyzerMonitorServiceRole_Org"
+    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    assert stack_set["CallAs"] == "SELF"
+    assert stack_set["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert stack_set["StackInstancesGroup"] == [
+        {"DeploymentTargets": {"OrganizationalUnitIds": ["r-ab12"]}, "Regions": ["us-east-1"]}
+    ]
+    assert stack_set["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+    assert parameters == {"OrganizationId": ORG, "TrailArn": TRAIL_ARN, "TrailBucketName": BUCKET}
+
+    member = json.loads(stack_set["TemplateBody"])
+    (role,) = member["Resources"].values()
+    deployed = evaluate(role["Properties"], aws_refs(MEMBER, **parameters))
+    assert deployed["RoleName"] == "AccessAnalyzerMonitorServiceRole_Org"
+    assert deployed["Path"] == "/service-role/"
+    assert deployed["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "access-analyzer.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": MEMBER}},
+        }
+    ]
+    read = next(s for s in deployed["Policies"][0]["PolicyDocument"]["Statement"] if s["Sid"] == "ReadOwnAccountLogs")
+    assert read["Resource"] == f"arn:aws:s3:::{BUCKET}/AWSLogs/{ORG}/{MEMBER}/*"
+
+
+def test_member_rollout_of_org_trail_analyzer_access_passes_the_bucket_and_key():
+    stack = cdk.Stack(cdk.App(), "LogArchive")
+    key = kms.Key(stack, "TrailKey", enable_key_rotation=True)
+    bucket = s3.Bucket(stack, "TrailBucket", bucket_name=BUCKET)
+    access = OrgTrailAnalyzerAccess(
+        stack,
+        "AnalyzerAccess",
+        bucket=bucket,
+        organization_id=ORG,
+        trail_arn=TRAIL_ARN,
+        encryption_key=key,
+        member_rollout={"organizational_unit_ids": ["ou-ab12-cdef3456"], "region": "eu-west-1"},
+    )
+    assert access.member_rollout.region == "eu-west-1"
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in only_stack_set(stack)["Parameters"]}
+    assert parameters["TrailBucketName"] == stack.resolve(bucket.bucket_name)
+    assert parameters["TrailKeyArn"] == stack.resolve(key.key_arn)
+
+
+def test_rollout_bad_unit_id_names_the_path_and_the_fix():
+    stack = cdk.Stack(cdk.App(), "Management")
+    with pytest.raises(Exception) as err:
+        AccessAnalyzerServiceRoleRollout(
+            stack, "AnalyzerRoles", organizational_unit_ids=["ou-xyz"], organization_id=ORG, trail_arn=TRAIL_ARN, bucket_name=BUCKET
+        )
+    assert "Management/AnalyzerRoles/StackSet: organizationalUnitIds entry 'ou-xyz' is not valid." in str(err.value)
+    assert "Fix:" in str(err.value)
 
 
 def test_bad_organization_id_names_the_path_and_the_fix():
