@@ -128,10 +128,9 @@ export interface AccessAnalyzerServiceRoleRolloutProps extends AccessAnalyzerSer
  * - The management account gets no role: service-managed StackSets skip it even when the root is
  *   targeted. To analyse the management account's own roles and users, deploy an
  *   `AccessAnalyzerServiceRole` there in an ordinary stack.
- * - An account that already has a role of the same name fails its stack instance (the StackSet
- *   reports it, the other accounts are not affected beyond `failureTolerancePercentage`): do not
- *   also deploy an `AccessAnalyzerServiceRole` with the same suffix in a targeted account, such as a
- *   delegated administrator inside the units.
+ * - In an account that already has a role of the same name, the stack instance fails. Do not also
+ *   deploy an `AccessAnalyzerServiceRole` with the same suffix in a targeted account (such as a
+ *   delegated administrator inside the units), or give one of the two another suffix.
  *
  * `OrgTrailAnalyzerAccess` makes one with its `memberRollout` property; use this construct directly
  * when the bucket owner's app cannot create StackSets (the log-archive account is usually neither
@@ -166,13 +165,15 @@ export class AccessAnalyzerServiceRoleRollout extends Construct {
     const stack = Stack.of(this);
     const where = this.node.path;
     const { trail } = checkServiceRoleProps(where, props, stack.partition, stack.stackName);
-    const partition = trail?.partition ?? (Token.isUnresolved(stack.region) ? 'aws' : partitionOfRegion(stack.region));
-    this.region = props.region ?? defaultRegion(where, partition);
+    const known = trail
+      ? { partition: trail.partition, from: `trailArn '${props.trailArn}'` }
+      : Token.isUnresolved(stack.region) ? undefined : { partition: partitionOfRegion(stack.region), from: `stack ${stack.stackName} (${stack.region})` };
+    this.region = props.region ?? defaultRegion(where, known?.partition ?? 'aws');
     checkRegion(where, 'region', this.region);
-    if (!Token.isUnresolved(this.region) && partitionOfRegion(this.region) !== partition) {
+    if (known && !Token.isUnresolved(this.region) && partitionOfRegion(this.region) !== known.partition) {
       throw invalidValue(where,
-        `region '${this.region}' is in partition '${partitionOfRegion(this.region)}', but the trail and this stack are in '${partition}'.`,
-        `give a region of partition '${partition}': StackSets deploy within their own partition.`);
+        `region '${this.region}' is in partition '${partitionOfRegion(this.region)}', but ${known.from} is in partition '${known.partition}'.`,
+        `give a region of partition '${known.partition}': a StackSet deploys only within its own partition.`);
     }
 
     this.stackSet = new OrganizationStackSet(this, 'StackSet', {

@@ -245,7 +245,20 @@ describe('AccessAnalyzerServiceRoleRollout input checks', () => {
 
   test('rejects a region of another partition than the trail\'s', () => {
     expect(build({ region: 'us-gov-west-1' })).toThrow(
-      "Central/AnalyzerRoles: region 'us-gov-west-1' is in partition 'aws-us-gov', but the trail and this stack are in 'aws'. Fix: give a region of partition 'aws'");
+      `Central/AnalyzerRoles: region 'us-gov-west-1' is in partition 'aws-us-gov', but trailArn '${TRAIL_ARN}' is in partition 'aws'. Fix: give a region of partition 'aws'`);
+  });
+
+  test('rejects a region of another partition than the stack\'s region, when the trail is a CloudFormation value', () => {
+    const stack = centralStack();
+    const trailArn = new CfnParameter(stack, 'TrailArn').valueAsString;
+    expect(() => rollout({ trailArn, region: 'cn-north-1' }, stack)).toThrow(
+      "Central/AnalyzerRoles: region 'cn-north-1' is in partition 'aws-cn', but stack Central (eu-west-1) is in partition 'aws'.");
+  });
+
+  test('accepts a region of any partition when neither the trail nor the stack tells the partition', () => {
+    const stack = new Stack(new App(), 'Central');
+    const trailArn = new CfnParameter(stack, 'TrailArn').valueAsString;
+    expect(rollout({ trailArn, region: 'us-gov-west-1' }, stack).region).toBe('us-gov-west-1');
   });
 
   test('asks for a region where the partition has no default', () => {
