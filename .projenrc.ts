@@ -87,6 +87,14 @@ for (const [name, value] of Object.entries(QUIET_JSII)) {
   project.tasks.addEnvironment(name, value);
 }
 
+project.tsconfigDev.addInclude('.projenrc.ts');
+// The engine ports event-ruler's bit-level code (IP ranges for `cidr`, bit sets of array
+// membership, UTF-16 code units): bitwise operators are the point there, not an accident.
+project.eslint?.addOverride({
+  files: ['src/patterns/engine/**/*.ts', 'bench/**/*.ts', 'test/differential/**/*.ts'],
+  rules: { 'no-bitwise': 'off' },
+});
+
 // Proof beyond jest, each a task that CI (.ci/run via scripts/test-all.sh) runs.
 const tsNode = 'ts-node --project tsconfig.dev.json';
 project.addTask('event-ruler:build', {
