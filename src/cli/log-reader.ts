@@ -172,7 +172,12 @@ class EventTextParser {
   }
 
   public end(): void {
-    if (this.mode === Mode.DOCUMENT) {
+    if (this.mode !== Mode.DOCUMENT && this.pending.length > 0) {
+      // The last line, without a newline after it (it may turn out to start a document).
+      this.line++;
+      this.handleLine(this.takePending());
+    }
+    if ((this.mode as Mode) === Mode.DOCUMENT) {
       const text = this.takePending();
       let value: unknown;
       try {
@@ -183,11 +188,6 @@ class EventTextParser {
       }
       const shapeProblem = this.deliver(value, 0);
       if (shapeProblem !== undefined) this.failure = `wrong shape: ${shapeProblem}`;
-      return;
-    }
-    if (this.pending.length > 0) {
-      this.line++;
-      this.handleLine(this.takePending());
     }
   }
 
