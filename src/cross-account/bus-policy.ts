@@ -5,12 +5,27 @@ import { Token } from 'aws-cdk-lib';
  *
  * One statement per kind of principal: the organization (`Principal` `*` narrowed by
  * `aws:PrincipalOrgID`) and the listed accounts (their ids as principals). Both allow
- * `events:PutEvents` only, only on this bus, and only for the forwarded sources and detail-types:
- * `ForAllValues:StringEquals` on `events:source` and `StringEquals` on `events:detail-type`, the
- * forms of AWS's own example policy for a central bus ("Send events to a custom bus in a
- * different account").
+ * `events:PutEvents` only, only on this bus, and only for the forwarded sources and detail-types.
+ *
+ * `events:source` and `events:detail-type` are multivalued keys (`ArrayOfString` in the Service
+ * Authorization Reference: one PutEvents request carries up to 10 entries), and IAM requires a set
+ * operator on a multivalued key, so both are matched with `ForAllValues:StringEquals`: every event of
+ * the request must have one of the forwarded values. AWS's example policy for a central bus
+ * writes `events:source` this way, and `events:detail-type` too in one published version of it;
+ * the other version's plain `StringEquals` on `events:detail-type` breaks IAM's rule for
+ * multivalued keys (an IAM simulator that types keys as the Service Authorization Reference does
+ * finds it never matches: test/cross-account/bus-policy-simulation.test.ts).
+ *
+ * `ForAllValues` also holds when the request has no value for the key. The policy does not add a
+ * `Null` check to refuse such requests: AWS documents separate keys for events forwarded from a
+ * bus (`events:eventBusInvocation`, `events:SystemMetadata/AwsSource`) and does not say that a
+ * rule's delivery to a bus in another account carries `events:source` and `events:detail-type`,
+ * so requiring them could refuse every forwarded event. Such a request is still bounded by the
+ * principal (the organization or the listed accounts).
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account-custom-bus-source.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-policy-keys
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
 
 /** EventBridge's quota on one event bus resource policy, in characters. */
@@ -31,10 +46,10 @@ function oneOrMany(values: string[]): string | string[] {
   return values.length === 1 ? values[0] : values;
 }
 
-function eventConditions(input: BusPolicyInput): Record<string, Record<string, unknown>> {
+function eventConditions(input: BusPolicyInput): Record<string, unknown> {
   return {
-    'ForAllValues:StringEquals': { 'events:source': oneOrMany(input.sources) },
-    'StringEquals': { 'events:detail-type': oneOrMany(input.detailTypes) },
+    'events:source': oneOrMany(input.sources),
+    'events:detail-type': oneOrMany(input.detailTypes),
   };
 }
 
@@ -42,7 +57,6 @@ function eventConditions(input: BusPolicyInput): Record<string, Record<string, u
 export function busPolicyDocument(input: BusPolicyInput): Record<string, unknown> {
   const statements: Record<string, unknown>[] = [];
   if (input.organizationId !== undefined) {
-    const conditions = eventConditions(input);
     statements.push({
       Sid: ORGANIZATION_STATEMENT_SID,
       Effect: 'Allow',
@@ -50,8 +64,8 @@ export function busPolicyDocument(input: BusPolicyInput): Record<string, unknown
       Action: 'events:PutEvents',
       Resource: input.busArn,
       Condition: {
-        ...conditions,
-        StringEquals: { 'aws:PrincipalOrgID': input.organizationId, ...conditions.StringEquals },
+        'ForAllValues:StringEquals': eventConditions(input),
+        'StringEquals': { 'aws:PrincipalOrgID': input.organizationId },
       },
     });
   }
@@ -62,7 +76,7 @@ export function busPolicyDocument(input: BusPolicyInput): Record<string, unknown
       Principal: { AWS: oneOrMany(input.accounts) },
       Action: 'events:PutEvents',
       Resource: input.busArn,
-      Condition: eventConditions(input),
+      Condition: { 'ForAllValues:StringEquals': eventConditions(input) },
     });
   }
   return { Version: '2012-10-17', Statement: statements };

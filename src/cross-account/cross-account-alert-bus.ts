@@ -4,11 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, estimatedBusPolicySize } from './bus-policy';
-import { forwardedSourcesAndDetailTypes } from './forwarded-events';
+import { forwardedSourcesAndDetailTypes, globalEventsRegion } from './forwarded-events';
 import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
-import { checkAccountList, checkOrganizationId, identifierError } from './identifiers';
+import { checkAccountList, checkOrganizationId, identifierError, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
@@ -77,7 +77,7 @@ export interface CrossAccountAlertBusProps {
   readonly message?: AlertMessage;
 
   /**
-   * The name of the bus (letters, digits, `.`, `-`, `_`, `/`; at most 256 characters).
+   * The name of the bus (letters, digits, `.`, `-`, `_`; at most 256 characters; not `default`).
    *
    * @default - derived from the construct path
    */
@@ -165,14 +165,17 @@ export class CrossAccountAlertBus extends Construct {
         + 'so the bus would refuse accounts created in those units later.', 'give organizationId too.');
     }
 
+    checkCentralRegion(this, stack.region);
+
     const patterns = choosePatterns(this, props.pattern, props.patterns);
     const forwarded = patterns.map(toForwardedPattern);
     const { sources, detailTypes } = forwardedSourcesAndDetailTypes(this, forwarded);
 
     const eventBusName = props.eventBusName ?? Names.uniqueResourceName(this, { maxLength: 256, separator: '-' });
-    if (!Token.isUnresolved(eventBusName) && !/^[/.\-_A-Za-z0-9]{1,256}$/.test(eventBusName)) {
-      throw identifierError(this, `eventBusName '${eventBusName}' is not a valid event bus name.`,
-        'use letters, digits, ".", "-", "_" and "/" only, at most 256 characters.');
+    // A custom bus may not be named "default" (the account's own bus) nor contain "/" (kept for partner buses).
+    if (!Token.isUnresolved(eventBusName) && (!/^[.\-_A-Za-z0-9]{1,256}$/.test(eventBusName) || eventBusName === 'default')) {
+      throw identifierError(this, `eventBusName '${eventBusName}' is not a valid custom event bus name.`,
+        'use letters, digits, ".", "-" and "_" only, at most 256 characters, and not the name "default".');
     }
     this.eventBus = new events.EventBus(this, 'Bus', { eventBusName });
     // Built from the name, not the bus's Arn attribute: the policy is a property of the bus itself.
@@ -233,5 +236,21 @@ export class CrossAccountAlertBus extends Construct {
       // EventBridge checks the bus policy when a forwarder's target is created.
       this.memberRollout.node.addDependency(this.eventBus);
     }
+  }
+}
+
+/**
+ * Where a rule cannot target a bus in another region (GovCloud (US), China), forwarders live in the
+ * region IAM events arrive in, so the central bus must be there too.
+ */
+function checkCentralRegion(scope: IConstruct, region: string): void {
+  if (Token.isUnresolved(region)) return;
+  const partition = partitionOfRegion(region);
+  const home = globalEventsRegion(partition);
+  if (!supportsCrossRegionBusTargets(partition) && home !== undefined && region !== home) {
+    throw identifierError(scope,
+      `this stack's region is ${region}, but in partition ${partition} IAM events arrive only in ${home} `
+      + 'and a rule cannot target an event bus in another region, so no forwarder could reach this bus.',
+      `deploy the central bus in ${home}.`);
   }
 }

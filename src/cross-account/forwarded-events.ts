@@ -1,6 +1,6 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
-import { identifierError } from './identifiers';
+import { identifierError, supportsCrossRegionBusTargets } from './identifiers';
 
 /**
  * What the member accounts forward, derived from the chosen patterns: the event sources and
@@ -49,6 +49,17 @@ export function globalEventsRegion(partition: string): string | undefined {
 /** The home regions of global-service events in every partition (distinct region names). */
 export function allGlobalEventsRegions(): string[] {
   return Object.values(GLOBAL_EVENTS_REGION);
+}
+
+/**
+ * The regions forwarders are deployed in: those the patterns need rules in, except in a partition
+ * where a rule cannot target a bus in another region (GovCloud (US), China), which has only the
+ * home region (the central bus must be there too).
+ */
+export function forwardingRegions(patterns: ForwardedPattern[], signInRegions: string[], partition: string): string[] {
+  return supportsCrossRegionBusTargets(partition)
+    ? regionsForPatterns(patterns, signInRegions, partition)
+    : [globalEventsRegion(partition) ?? regionsForPatterns(patterns, signInRegions, partition)[0]];
 }
 
 /** The regions the patterns need forwarding rules in, home region first. */

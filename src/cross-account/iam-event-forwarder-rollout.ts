@@ -1,8 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
+import { forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './forwarded-events';
 import { IamEventForwarder } from './iam-event-forwarder';
-import { parseEventBusArn, partitionOfRegion } from './identifiers';
+import { checkRegionList, parseEventBusArn, partitionOfRegion } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
@@ -120,7 +120,8 @@ export class IamEventForwarderRollout extends Construct {
     const bus = parseEventBusArn(this, 'centralBusArn', props.centralBusArn);
     const centralRegion = Stack.of(this).region;
     const partition = bus?.partition ?? (Token.isUnresolved(centralRegion) ? 'aws' : partitionOfRegion(centralRegion));
-    this.regions = regionsForPatterns(patterns.map(toForwardedPattern), props.signInRegions ?? GLOBAL_SIGN_IN_REGIONS, partition);
+    checkRegionList(this, 'signInRegions', props.signInRegions ?? [], partition);
+    this.regions = forwardingRegions(patterns.map(toForwardedPattern), props.signInRegions ?? GLOBAL_SIGN_IN_REGIONS, partition);
 
     this.stackSet = new OrganizationStackSet(this, 'StackSet', {
       organizationalUnitIds: props.organizationalUnitIds,

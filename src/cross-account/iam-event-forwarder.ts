@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CentralBusTarget } from './central-bus-target';
-import { allGlobalEventsRegions, GLOBAL_SIGN_IN_REGIONS, globalEventsRegion, regionsForPatterns } from './forwarded-events';
-import { EventBusArnParts, identifierError, parseEventBusArn, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
+import { allGlobalEventsRegions, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
+import { checkRegionList, EventBusArnParts, identifierError, parseEventBusArn, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
@@ -129,10 +129,11 @@ export class IamEventForwarder extends Construct {
     }
 
     const signInRegions = props.signInRegions ?? GLOBAL_SIGN_IN_REGIONS;
+    checkRegionList(this, 'signInRegions', props.signInRegions ?? [], partition);
     const sameRegionOnly = partition !== undefined && !supportsCrossRegionBusTargets(partition);
-    const neededRegions = sameRegionOnly
-      ? [globalEventsRegion(partition!)!]
-      : regionsForPatterns(patterns, signInRegions, partition);
+    const neededRegions = partition === undefined
+      ? regionsForPatterns(patterns, signInRegions)
+      : forwardingRegions(patterns, signInRegions, partition);
     if (sameRegionOnly) {
       checkSameRegionPartition(this, props.centralBusArn, partition!, neededRegions[0], bus, region);
     }

@@ -75,6 +75,26 @@ export function checkAccountList(scope: IConstruct, what: string, accounts: stri
   }
 }
 
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/**
+ * Throws unless every entry is a region name, in `partition` when that is known. Unresolved
+ * entries are skipped.
+ */
+export function checkRegionList(scope: IConstruct, what: string, regions: string[], partition?: string): void {
+  for (const region of regions) {
+    if (Token.isUnresolved(region)) continue;
+    if (!REGION.test(region)) {
+      throw identifierError(scope, `${what} entry '${region}' is not a region name.`, 'write region names such as us-east-2.');
+    }
+    if (partition !== undefined && partitionOfRegion(region) !== partition) {
+      throw identifierError(scope,
+        `${what} entry '${region}' is in partition '${partitionOfRegion(region)}', but the central bus is in '${partition}'.`,
+        'list regions of the central bus\'s partition only: EventBridge cannot deliver across partitions.');
+    }
+  }
+}
+
 /** The parts of an event bus ARN. */
 export interface EventBusArnParts {
   readonly partition: string;

@@ -18,8 +18,8 @@ test('organization statement: PutEvents only, this bus only, org condition and b
       Action: 'events:PutEvents',
       Resource: BUS,
       Condition: {
-        'ForAllValues:StringEquals': { 'events:source': SOURCES },
-        'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': DETAIL_TYPES },
+        'ForAllValues:StringEquals': { 'events:source': SOURCES, 'events:detail-type': DETAIL_TYPES },
+        'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
       },
     }],
   });
@@ -35,8 +35,7 @@ test('accounts statement: the accounts as principals, with the event conditions'
       Action: 'events:PutEvents',
       Resource: BUS,
       Condition: {
-        'ForAllValues:StringEquals': { 'events:source': 'aws.iam' },
-        'StringEquals': { 'events:detail-type': 'AWS API Call via CloudTrail' },
+        'ForAllValues:StringEquals': { 'events:source': 'aws.iam', 'events:detail-type': 'AWS API Call via CloudTrail' },
       },
     }],
   });

@@ -15,11 +15,11 @@ function resourcesOf(template: Template, type: string): Array<{ id: string; reso
 
 const BUS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:${CENTRAL_REGION}:${CENTRAL_ACCOUNT}:event-bus/${CENTRAL_BUS_NAME}`]] };
 const IAM_AND_SIGN_IN_CONDITIONS = {
-  'ForAllValues:StringEquals': { 'events:source': ['aws.iam', 'aws.signin'] },
-  'StringEquals': {
-    'aws:PrincipalOrgID': ORGANIZATION_ID,
+  'ForAllValues:StringEquals': {
+    'events:source': ['aws.iam', 'aws.signin'],
     'events:detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'],
   },
+  'StringEquals': { 'aws:PrincipalOrgID': ORGANIZATION_ID },
 };
 
 describe('organization-wide bus', () => {
@@ -72,8 +72,10 @@ describe('organization-wide bus', () => {
       expect(target.Arn).toEqual({ Ref: topic.id });
       expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queue.id, 'Arn'] } });
       expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
-      expect(target.InputTransformer.InputPathsMap).toMatchObject({ account: '$.account' });
+      // The member account is the envelope's (EventBridge keeps it across buses), the region the CloudTrail record's.
+      expect(target.InputTransformer.InputPathsMap).toMatchObject({ 'account': '$.account', 'detail-awsRegion': '$.detail.awsRegion' });
       expect(target.InputTransformer.InputTemplate).toContain('in account <account>');
+      expect(target.InputTransformer.InputTemplate).toContain('Where: account <account>, region <detail-awsRegion>');
     }
   });
 
@@ -140,10 +142,21 @@ test('listed accounts get their own statement, with the same event conditions', 
     Action: 'events:PutEvents',
     Resource: BUS_ARN,
     Condition: {
-      'ForAllValues:StringEquals': { 'events:source': 'aws.iam' },
-      'StringEquals': { 'events:detail-type': 'AWS API Call via CloudTrail' },
+      'ForAllValues:StringEquals': { 'events:source': 'aws.iam', 'events:detail-type': 'AWS API Call via CloudTrail' },
     },
   }]);
+});
+
+test('in China the rollout deploys to the one region IAM events arrive in, sign-in patterns included', () => {
+  const china = new Stack(new App(), 'Central', { env: { account: CENTRAL_ACCOUNT, region: 'cn-north-1' } });
+  const bus = new CrossAccountAlertBus(china, 'Alerts', {
+    organizationId: ORGANIZATION_ID,
+    patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
+    memberRollout: { organizationalUnitIds: ['r-ab12'] },
+  });
+  expect(bus.memberRollout!.regions).toEqual(['cn-north-1']);
+  const [stackSet] = resourcesOf(Template.fromStack(china), 'AWS::CloudFormation::StackSet');
+  expect(stackSet.resource.Properties.StackInstancesGroup[0].Regions).toEqual(['cn-north-1']);
 });
 
 test('archive retention is configurable; zero keeps events forever', () => {
@@ -191,8 +204,18 @@ describe('bad input', () => {
     expect(build({ organizationId: ORGANIZATION_ID, memberRollout: { organizationalUnitIds: ['ou-xyz'] } }))
       .toThrow("Central/Alerts/MemberRollout/StackSet: organizationalUnitIds entry 'ou-xyz' is not valid.");
   });
-  test('an invalid bus name', () => {
-    expect(build({ organizationId: ORGANIZATION_ID, eventBusName: 'has space' })).toThrow("eventBusName 'has space' is not a valid event bus name");
+  test('a malformed sign-in region in the rollout', () => {
+    expect(build({ organizationId: ORGANIZATION_ID, memberRollout: { organizationalUnitIds: ['r-ab12'], signInRegions: ['US-EAST-2'] } }))
+      .toThrow("Central/Alerts/MemberRollout: signInRegions entry 'US-EAST-2' is not a region name.");
+  });
+  test.each(['has space', 'partner/style', 'default', 'x'.repeat(257)])('an invalid bus name: %p', (eventBusName) => {
+    expect(build({ organizationId: ORGANIZATION_ID, eventBusName }))
+      .toThrow(`Central/Alerts: eventBusName '${eventBusName}' is not a valid custom event bus name. Fix: use letters, digits`);
+  });
+  test('GovCloud or China: a central bus outside the region IAM events arrive in', () => {
+    const china = new Stack(new App(), 'Central', { env: { account: CENTRAL_ACCOUNT, region: 'cn-northwest-1' } });
+    expect(() => new CrossAccountAlertBus(china, 'Alerts', { organizationId: ORGANIZATION_ID }))
+      .toThrow(/Central\/Alerts: this stack's region is cn-northwest-1, but in partition aws-cn IAM events arrive only in cn-north-1.*Fix: deploy the central bus in cn-north-1\./);
   });
   test('unresolved tokens are accepted', () => {
     expect(build({ organizationId: Token.asString({ Ref: 'Org' }), accounts: [Token.asString({ Ref: 'Account' })] })).not.toThrow();

@@ -200,6 +200,14 @@ describe('bad input', () => {
     expect(forward(useEast1, { pattern: IamEventPattern.rootUserActivityInAllServices() }))
       .toThrow(/matches events of regional services.*Fix: use IamEventPattern\.rootUserActivity\(\)/);
   });
+  test('a sign-in region that is not a region name', () => {
+    expect(forward(useEast1, { signInRegions: ['us-east-1', 'eu-west'] }))
+      .toThrow("Member/Forward: signInRegions entry 'eu-west' is not a region name. Fix: write region names such as us-east-2.");
+  });
+  test('a sign-in region in another partition than the bus', () => {
+    expect(forward(useEast1, { signInRegions: ['us-east-1', 'cn-north-1'] }))
+      .toThrow(/signInRegions entry 'cn-north-1' is in partition 'aws-cn', but the central bus is in 'aws'\. Fix: list regions of the central bus's partition only/);
+  });
   test('retry attempts out of range', () => {
     expect(forward(useEast1, { retryAttempts: 186 })).toThrow(/retryAttempts is 186\. Fix: give a whole number from 0 to 185/);
   });
