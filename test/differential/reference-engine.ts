@@ -30,6 +30,14 @@ export interface ReferenceRequest {
   readonly event: string;
 }
 
+/**
+ * JVM flags for the differential's match runs: C1 only (tens of thousands of distinct patterns,
+ * each compiled once, gain little from C2 and it costs about a third more CPU), and full NPE
+ * messages even after many throws, so that event-ruler's defects group by their real message.
+ * The benchmark does not use these.
+ */
+const MATCH_JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:-OmitStackTraceInFastThrow'];
+
 export function assertJarBuilt(jar: string) {
   if (!fs.existsSync(jar)) {
     throw new Error(`event-ruler harness not found at ${jar}: build it with \`npx projen event-ruler:build\` (needs Java 17 and Maven)`);
@@ -47,7 +55,7 @@ export function startBatch(jar: string, requests: readonly ReferenceRequest[]): 
   fs.writeFileSync(inFile, requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const input = fs.openSync(inFile, 'r');
   const output = fs.openSync(outFile, 'w');
-  const child = spawn('java', ['-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
+  const child = spawn('java', [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((resolve, reject) => {
@@ -87,7 +95,7 @@ export class InteractiveReference {
   private counter = 0;
 
   constructor(jar: string) {
-    this.child = spawn('java', ['-jar', jar, 'match'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn('java', [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.buffer += d.toString();
       let nl: number;

@@ -365,7 +365,7 @@ async function main(): Promise<number> {
   assertJarBuilt(options.jar);
 
   let t = Date.now();
-  const generated: DiffPair[] = generatePairs(options.seed, options.pairs).slice(0, options.pairs).map((p) => ({
+  const generated: DiffPair[] = generatePairs(options.seed, options.pairs).map((p) => ({
     id: p.id,
     source: 'generated',
     pattern: p.pattern,
