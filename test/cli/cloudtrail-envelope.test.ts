@@ -1,5 +1,5 @@
-import { envelopeForRecord, isReadOnlyManagementEvent, principalOf } from '../../src/cli/cloudtrail-envelope';
 import { corpusRecord } from './cli-test-support';
+import { envelopeForRecord, isReadOnlyManagementEvent, principalOf } from '../../src/cli/cloudtrail-envelope';
 
 test('an IAM record is delivered from aws.iam in us-east-1, whatever region the record names', () => {
   const record = corpusRecord('ct-005');

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { corpusRecord, FIXTURES, tempDir, truncateFile, writeCloudTrailLog, writeGzip, writeText } from './cli-test-support';
 import { JsonObject } from '../../src/cli/cloudtrail-envelope';
 import { findLogFiles } from '../../src/cli/log-files';
 import { FileReadResult, parseEventText, readEventFile } from '../../src/cli/log-reader';
-import { corpusRecord, FIXTURES, tempDir, truncateFile, writeCloudTrailLog, writeGzip, writeText } from './cli-test-support';
 
 const dir = tempDir();
 const createUser = corpusRecord('ct-005');
@@ -122,7 +122,7 @@ describe('JSON lines', () => {
 describe('other JSON documents', () => {
   test('a pretty-printed array of events and records', () => {
     const events: JsonObject[] = [];
-    const result = parseEventText(JSON.stringify([createUser, { source: 'aws.iam', 'detail-type': 'x', 'detail': {} }], null, 2), (e) => events.push(e));
+    const result = parseEventText(JSON.stringify([createUser, { 'source': 'aws.iam', 'detail-type': 'x', 'detail': {} }], null, 2), (e) => events.push(e));
     expect([result.events, events[0].source, events[1]['detail-type']]).toEqual([2, 'aws.iam', 'x']);
   });
 

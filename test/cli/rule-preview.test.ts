@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CORPUS_FILE, FIXTURES, tempDir, writeText } from './cli-test-support';
+import { IamChangeAlerting } from '../../src/alerting/iam-change-alerting';
 import { JsonObject } from '../../src/cli/cloudtrail-envelope';
 import { readEventFile } from '../../src/cli/log-reader';
 import { PreviewEvent, previewRules, RulePreview, TargetInputKind } from '../../src/cli/rule-preview';
 import { loadTemplates } from '../../src/cli/template-files';
-import { IamChangeAlerting } from '../../src/alerting/iam-change-alerting';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 import { centralOrganizationConfiguration } from '../cross-account/configurations';
-import { CORPUS_FILE, FIXTURES, tempDir, writeText } from './cli-test-support';
 
 const dir = tempDir();
 let corpusEvents: PreviewEvent[];
@@ -56,8 +56,13 @@ describe('a synthesized IamChangeAlerting stack', () => {
   });
 
   test('its target is the alert topic, through an input transformer', () => {
-    expect(rule.targets).toEqual([{ id: 'Target0', destination: expect.stringMatching(/^Ref IamAlertsTopic[0-9A-F]{8} \(AWS::SNS::Topic\)$/),
-      input: TargetInputKind.INPUT_TRANSFORMER, eventBus: false, problems: [] }]);
+    expect(rule.targets).toEqual([{
+      id: 'Target0',
+      destination: expect.stringMatching(/^Ref IamAlertsTopic[0-9A-F]{8} \(AWS::SNS::Topic\)$/),
+      input: TargetInputKind.INPUT_TRANSFORMER,
+      eventBus: false,
+      problems: [],
+    }]);
   });
 
   test('a CreateUser call is delivered, and the topic receives this text', () => {
@@ -145,8 +150,13 @@ describe('a StackSet member template (CrossAccountAlertBus with member rollout)'
   test('its forwarding rule sends the event unchanged to the central bus, whose ARN comes from the StackSet parameter', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents, { given: new Map([['AWS::Region', 'us-east-1']]) });
     const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.endsWith('IAM changes'))[0];
-    expect(forwarder.targets).toEqual([{ id: 'Target0', destination: 'arn:aws:events:eu-west-1:999999999999:event-bus/org-iam-alerts',
-      input: TargetInputKind.WHOLE_EVENT, eventBus: true, problems: [] }]);
+    expect(forwarder.targets).toEqual([{
+      id: 'Target0',
+      destination: 'arn:aws:events:eu-west-1:999999999999:event-bus/org-iam-alerts',
+      input: TargetInputKind.WHOLE_EVENT,
+      eventBus: true,
+      problems: [],
+    }]);
     const match = matchFor(forwarder, 'ct-005');
     expect(JSON.parse(match.messages[0].text!)).toEqual(corpusEvents.find((e) => e.label === 'ct-005')!.event);
   });
@@ -269,7 +279,11 @@ describe('loading templates', () => {
 
 test('events that are no CloudTrail record are summarized by their detail-type', () => {
   const event: JsonObject = { 'source': 'custom', 'detail-type': 'Order placed', 'detail': {} };
-  const [rule] = previewRules([{ name: 't', template: { Resources: { R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['custom'] } } } } },
-    parameterValues: new Map(), perDeployment: false }], [{ event, label: 'e' }]);
+  const [rule] = previewRules([{
+    name: 't',
+    template: { Resources: { R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['custom'] } } } } },
+    parameterValues: new Map(),
+    perDeployment: false,
+  }], [{ event, label: 'e' }]);
   expect(rule.matches[0].summary).toBe('Order placed');
 });

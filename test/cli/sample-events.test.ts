@@ -1,5 +1,5 @@
-import { SAMPLE_RECORDS } from '../../src/cli/sample-events';
 import { corpus } from './cli-test-support';
+import { SAMPLE_RECORDS } from '../../src/cli/sample-events';
 
 const entries = new Map(corpus().map((e) => [e.id, e]));
 
