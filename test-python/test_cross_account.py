@@ -26,7 +26,10 @@ def test_central_bus_policy_allows_the_organization_to_put_iam_events_only():
     assert statement["Action"] == "events:PutEvents"
     assert statement["Principal"] == {"AWS": "*"}
     assert statement["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-a1b2c3d4e5"
-    assert statement["Condition"]["ForAllValues:StringEquals"] == {"events:source": "aws.iam"}
+    assert statement["Condition"]["ForAllValues:StringEquals"] == {
+        "events:source": "aws.iam",
+        "events:detail-type": "AWS API Call via CloudTrail",
+    }
 
 
 def test_member_rollout_is_one_stackset_with_the_forwarder_template():
