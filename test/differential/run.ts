@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { EngineAnswer, EngineUnderTest } from './engine-under-test';
-import { JsonObject, JsonValue, parseJson, survivesJsonParse, writeJson } from './json-text';
+import { hasDuplicateKeys, JsonObject, JsonValue, parseJson, survivesJsonParse, writeJson } from './json-text';
 import { minimize } from './minimize';
 import { generatePairs } from './pattern-generators';
 import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, ReferenceAnswer, startBatch } from './reference-engine';
@@ -313,6 +313,30 @@ function selfContradiction(
 
 // ---- report ----
 
+/**
+ * Features of a disagreeing pair that explain most disagreements seen so far; a hint for
+ * grouping and for choosing varied examples, not a diagnosis.
+ */
+function featureOf(pair: DiffPair): string {
+  let pattern: JsonValue;
+  let event: JsonValue;
+  try {
+    pattern = parseJson(pair.pattern);
+    event = parseJson(pair.event);
+  } catch {
+    return 'text that is not plain JSON';
+  }
+  const emptySegment = (v: JsonValue): boolean => Array.isArray(v) ? v.some(emptySegment)
+    : v instanceof JsonObject ? v.entries.some(([k, e]) => k.split('.').includes('') || emptySegment(e)) : false;
+  if (!pair.validityOnly && hasDuplicateKeys(event)) {
+    return 'the event repeats a key';
+  }
+  if (emptySegment(pattern) || (!pair.validityOnly && emptySegment(event))) {
+    return 'an empty key or empty dotted-path segment';
+  }
+  return 'neither a repeated event key nor an empty key';
+}
+
 /** The text without insignificant whitespace (duplicate keys and number spellings kept). */
 function compact(text: string): string {
   try {
@@ -511,14 +535,27 @@ async function main(): Promise<number> {
     for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
       console.log(`  ${String(n).padStart(6)}  ${kind}`);
     }
-    // One example of each kind first, then the rest in order.
-    const firstOfKind = [...kinds.keys()].map((k) => failures.find((f) => f.kind === k)!);
-    const shown = [...new Set([...firstOfKind, ...failures])].slice(0, options.show);
+    const features = failures.map((f) => featureOf(f.pair));
+    const byFeature = new Map<string, number>();
+    features.forEach((x) => byFeature.set(x, (byFeature.get(x) ?? 0) + 1));
+    console.log('  by what the pair contains:');
+    for (const [feature, n] of [...byFeature].sort((a, b) => b[1] - a[1])) {
+      console.log(`  ${String(n).padStart(6)}  ${feature}`);
+    }
+    // One example of each (kind, feature) first, plainest features first, then the rest in order.
+    const rank = (x: string) => x.startsWith('neither') ? 0 : x.startsWith('an empty') ? 1 : 2;
+    const order = failures.map((_, i) => i).sort((a, b) => rank(features[a]) - rank(features[b]) || a - b);
+    const seen = new Set<string>();
+    const firsts = order.filter((i) => {
+      const key = `${failures[i].kind}|${features[i]}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    const shown = [...new Set([...firsts, ...failures.keys()])].slice(0, options.show).map((i) => failures[i]);
     const oracle = options.minimize > 0 ? new InteractiveReference(options.jar) : undefined;
     const minimizeEngine = new EngineUnderTest();
     try {
       for (const [n, f] of shown.entries()) {
-        console.log(`\n--- disagreement ${n + 1}/${failures.length}: ${f.kind} [${f.pair.id}]`);
+        console.log(`\n--- disagreement ${n + 1}/${failures.length}: ${f.kind} [${f.pair.id}] (${featureOf(f.pair)})`);
         console.log(`pattern: ${f.pair.pattern}`);
         if (!f.pair.validityOnly) {
           console.log(`event:   ${f.pair.event}`);
