@@ -146,6 +146,8 @@ async function providerPairs(): Promise<ProviderResult[]> {
 
 // ---- comparison ----
 
+/** Match disagreements checked for event-ruler contradicting itself (each costs a few more queries). */
+const MAX_SELF_CONTRADICTION_PROBES = 5000;
 const PATTERN_LENGTH_LIMIT = 2048;
 const OR_COMBINATION_LIMIT = 1000;
 
@@ -437,7 +439,7 @@ async function main(): Promise<number> {
   });
 
   // Match disagreements where event-ruler contradicts itself are its defects, not the engine's.
-  const probeable = verdicts.flatMap((v, i) => v.status === 'fail' && / matches, /.test(v.kind) ? [i] : []).slice(0, 1000);
+  const probeable = verdicts.flatMap((v, i) => v.status === 'fail' && / matches, /.test(v.kind) ? [i] : []).slice(0, MAX_SELF_CONTRADICTION_PROBES);
   if (probeable.length > 0) {
     const probes = probeable.map((i) => equivalentForms(pairs[i].pattern));
     const requests = probes.flatMap((forms, n) => forms.map((form, j) => ({ id: `${n}:${j}`, pattern: form.pattern, event: pairs[probeable[n]].event })));
