@@ -124,16 +124,24 @@ function printRule(outcome: RuleOutcome, offered: string): void {
 
 /**
  * A few messages worth reading: each rule that alerts in turn, each message for another event name
- * and, while there are any, another kind of principal (IAM user, assumed role, root, ...).
+ * and, while there are any, another kind of principal (IAM user, assumed role, root, ...), a record
+ * with an event ID (the oldest documentation samples have none) and no line too long to read in a
+ * terminal (request parameters can hold a whole policy document).
  */
 function pickSamples(outcomes: RuleOutcome[], count: number): Delivery[] {
   const alerting = outcomes.filter((o) => o.deliveries.length > 0);
   const picked: Delivery[] = [];
-  const fresh = (d: Delivery, strict: boolean) => !picked.some((p) => p.event.eventName === d.event.eventName
-    || (strict && p.event.event.detail?.userIdentity?.type === d.event.event.detail?.userIdentity?.type));
+  const newName = (d: Delivery) => !picked.some((p) => p.event.eventName === d.event.eventName);
+  const newPrincipal = (d: Delivery) => !picked.some((p) => p.event.event.detail?.userIdentity?.type === d.event.event.detail?.userIdentity?.type);
+  const readable = (d: Delivery) => typeof d.event.event.detail?.eventID === 'string' && d.text.split('\n').every((line) => line.length <= 160);
+  const preferences = [
+    (d: Delivery) => newName(d) && newPrincipal(d) && readable(d),
+    (d: Delivery) => newName(d) && readable(d),
+    newName,
+  ];
   for (let round = 0; picked.length < count && round < count; round++) {
     for (const outcome of alerting) {
-      const next = outcome.deliveries.find((d) => fresh(d, true)) ?? outcome.deliveries.find((d) => fresh(d, false));
+      const next = preferences.map((wanted) => outcome.deliveries.find(wanted)).find((d) => d !== undefined);
       if (next && picked.length < count) picked.push(next);
     }
   }

@@ -1,9 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AccessAnalyzerServiceRole } from './access-analyzer-service-role';
-import { checkRegion, invalidValue, partitionOfRegion } from './identifiers';
 import { checkServiceRoleProps } from './service-role-checks';
-import { globalEventsRegion } from '../cross-account/forwarded-events';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkRegion, checkRegionPartition, globalEventsRegion, partitionOfRegion } from '../identifiers/regions';
 import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
 
 /**
@@ -170,10 +170,8 @@ export class AccessAnalyzerServiceRoleRollout extends Construct {
       : Token.isUnresolved(stack.region) ? undefined : { partition: partitionOfRegion(stack.region), from: `stack ${stack.stackName} (${stack.region})` };
     this.region = props.region ?? defaultRegion(where, known?.partition ?? 'aws');
     checkRegion(where, 'region', this.region);
-    if (known && !Token.isUnresolved(this.region) && partitionOfRegion(this.region) !== known.partition) {
-      throw invalidValue(where,
-        `region '${this.region}' is in partition '${partitionOfRegion(this.region)}', but ${known.from} is in partition '${known.partition}'.`,
-        `give a region of partition '${known.partition}': a StackSet deploys only within its own partition.`);
+    if (known) {
+      checkRegionPartition(where, 'region', this.region, known.partition, known.from, 'a StackSet deploys only within its own partition');
     }
 
     this.stackSet = new OrganizationStackSet(this, 'StackSet', {
@@ -207,7 +205,7 @@ function defaultRegion(where: string, partition: string): string {
   // The home region of global services is never an opt-in region, so every account has it enabled.
   const region = globalEventsRegion(partition);
   if (region === undefined) {
-    throw invalidValue(where, `no default region is known for partition '${partition}'.`,
+    throw invalidInput(where, `no default region is known for partition '${partition}'.`,
       'give region: one region enabled in every target account.');
   }
   return region;

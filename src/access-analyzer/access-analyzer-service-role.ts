@@ -1,9 +1,9 @@
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { accountLogsPath } from './identifiers';
 import { SERVICE_ROLE_NAME_PREFIX, SERVICE_ROLE_PATH } from './policy-generation-statements';
 import { checkServiceRoleProps } from './service-role-checks';
+import { accountLogsPath } from './trail-log-paths';
 
 /** The service principal of IAM Access Analyzer. */
 const ACCESS_ANALYZER_SERVICE = 'access-analyzer.amazonaws.com';

@@ -5,8 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { AccessAnalyzerServiceRoleRollout, AccessAnalyzerServiceRoleRolloutOptions } from './access-analyzer-service-role-rollout';
-import { checkOrganizationId, checkS3KeyPrefix, checkSamePartition, parseTrailArn } from './identifiers';
 import { bucketStatement, keyStatement } from './policy-generation-statements';
+import { ACROSS_PARTITIONS } from './service-role-checks';
+import { checkS3KeyPrefix } from './trail-log-paths';
+import { checkSamePartition, parseTrailArn } from '../identifiers/arns';
+import { checkOrganizationId } from '../identifiers/organizations';
 
 /** Id prefix of the warnings this construct adds (acknowledge them with `Annotations.acknowledgeWarning`). */
 const WARNING = 'cdk-iam-change-alerts:orgTrailAnalyzerAccess';
@@ -152,7 +155,7 @@ export class OrgTrailAnalyzerAccess extends Construct {
     checkS3KeyPrefix(where, props.prefix);
     const trail = parseTrailArn(where, 'trailArn', props.trailArn);
     if (trail) {
-      checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, stack.partition, `stack ${stack.stackName}`);
+      checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, stack.partition, `stack ${stack.stackName}`, ACROSS_PARTITIONS);
     }
 
     this.bucketPolicyStatement = bucketStatement({

@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { accountLogsPath } from './identifiers';
+import { accountLogsPath } from './trail-log-paths';
 
 /**
  * The resource-policy statements of the IAM User Guide, "Generate a policy using AWS CloudTrail

@@ -1,15 +1,19 @@
 import { Token } from 'aws-cdk-lib';
 import type { AccessAnalyzerServiceRoleProps } from './access-analyzer-service-role';
-import {
-  checkOrganizationId, checkS3KeyPrefix, checkSamePartition, invalidValue, KmsKeyArnParts, parseKmsKeyArn, parseTrailArn, TrailArnParts,
-} from './identifiers';
 import { SERVICE_ROLE_NAME_PREFIX } from './policy-generation-statements';
+import { checkS3KeyPrefix } from './trail-log-paths';
+import { checkSamePartition, KmsKeyArnParts, parseKmsKeyArn, parseTrailArn, TrailArnParts } from '../identifiers/arns';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkOrganizationId } from '../identifiers/organizations';
 
 /**
  * Checks of the properties of `AccessAnalyzerServiceRole`, shared by the role and by
  * `AccessAnalyzerServiceRoleRollout`, which runs them in the central app (where the values are
  * still literals, and the error can name the rollout) before they become StackSet parameters.
  */
+
+/** Why a trail or key ARN must be in the stack's partition. */
+export const ACROSS_PARTITIONS = 'IAM Access Analyzer cannot read logs across partitions';
 
 /** What a role name may contain, and how long it may be. */
 const ROLE_NAME_CHARACTERS = /^[\w+=,.@-]*$/;
@@ -38,11 +42,11 @@ export function checkServiceRoleProps(
   checkRoleNameSuffix(where, props.roleNameSuffix ?? '');
   const trail = parseTrailArn(where, 'trailArn', props.trailArn);
   if (trail) {
-    checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, partition, `stack ${stackName}`);
+    checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, partition, `stack ${stackName}`, ACROSS_PARTITIONS);
   }
   const key = props.encryptionKeyArn === undefined ? undefined : parseKmsKeyArn(where, 'encryptionKeyArn', props.encryptionKeyArn);
   if (key) {
-    checkSamePartition(where, 'encryptionKeyArn', props.encryptionKeyArn!, key.partition, partition, `stack ${stackName}`);
+    checkSamePartition(where, 'encryptionKeyArn', props.encryptionKeyArn!, key.partition, partition, `stack ${stackName}`, ACROSS_PARTITIONS);
   }
   return { trail, key };
 }
@@ -52,11 +56,11 @@ function checkRoleNameSuffix(where: string, suffix: string): void {
   const maxSuffix = MAX_ROLE_NAME_LENGTH - SERVICE_ROLE_NAME_PREFIX.length;
   if (!ROLE_NAME_CHARACTERS.test(suffix)) {
     const cleaned = suffix.replace(/[^\w+=,.@-]/g, '');
-    throw invalidValue(where, `roleNameSuffix '${suffix}' has characters IAM role names cannot have.`,
+    throw invalidInput(where, `roleNameSuffix '${suffix}' has characters IAM role names cannot have.`,
       `use only letters, digits and "+=,.@_-"${cleaned.length > 0 ? `, for example '${cleaned.slice(0, maxSuffix)}'` : ''}.`);
   }
   if (suffix.length > maxSuffix) {
-    throw invalidValue(where,
+    throw invalidInput(where,
       `roleNameSuffix '${suffix}' is ${suffix.length} characters long; after '${SERVICE_ROLE_NAME_PREFIX}' (${SERVICE_ROLE_NAME_PREFIX.length}) at most ${maxSuffix} fit in a role name (${MAX_ROLE_NAME_LENGTH}).`,
       `shorten it, for example to '${suffix.slice(0, maxSuffix)}'.`);
   }
@@ -66,10 +70,10 @@ function checkBucketName(where: string, bucketName: string): void {
   if (Token.isUnresolved(bucketName)) return;
   if (bucketName.startsWith('arn:')) {
     const name = bucketName.split(':').pop();
-    throw invalidValue(where, `bucketName '${bucketName}' is an ARN.`, `pass the name alone${name ? `, '${name}'` : ''}.`);
+    throw invalidInput(where, `bucketName '${bucketName}' is an ARN.`, `pass the name alone${name ? `, '${name}'` : ''}.`);
   }
   if (!BUCKET_NAME.test(bucketName)) {
-    throw invalidValue(where, `bucketName '${bucketName}' is not an S3 bucket name.`,
+    throw invalidInput(where, `bucketName '${bucketName}' is not an S3 bucket name.`,
       'pass the name of the organization trail\'s bucket (`aws cloudtrail get-trail --name <trail> --query Trail.S3BucketName`): 3 to 63 lower-case letters, digits, "." or "-".');
   }
 }

@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import {
-  IamPrincipalArnParts, checkRegion, invalidValue, parseIamPrincipalArn, parseTrailArn, partitionOfRegion, TrailArnParts,
-} from './identifiers';
 import { SERVICE_ROLE_NAME_PREFIX, SERVICE_ROLE_PATH } from './policy-generation-statements';
+import { IamPrincipalArnParts, parseIamPrincipalArn, parseTrailArn, TrailArnParts } from '../identifiers/arns';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkRegion, checkRegionPartition } from '../identifiers/regions';
 
 const WHERE = 'StartPolicyGenerationRequest';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -208,10 +208,10 @@ export class StartPolicyGenerationRequest {
     checkPrincipals(principalArn, principal, options.accessRoleArn, accessRole, options.trailArn, trail);
     checkPeriod(options.startTime, options.endTime);
     if (options.regions !== undefined) {
-      checkRegions(options.regions, trail);
+      checkRegions(options.regions, options.trailArn, trail);
     }
     if (options.clientToken !== undefined && !Token.isUnresolved(options.clientToken) && options.clientToken.length === 0) {
-      throw invalidValue(WHERE, 'clientToken is the empty string.', 'leave clientToken out, or pass a unique string per generation.');
+      throw invalidInput(WHERE, 'clientToken is the empty string.', 'leave clientToken out, or pass a unique string per generation.');
     }
 
     this.principalArn = principalArn;
@@ -250,7 +250,7 @@ export class StartPolicyGenerationRequest {
     const unresolved = [this.principalArn, this.trailArn, this.accessRoleArn, ...(this.regions ?? []), this.clientToken ?? '']
       .filter(value => Token.isUnresolved(value));
     if (unresolved.length > 0) {
-      throw invalidValue(WHERE, `the request holds unresolved CDK tokens (${unresolved.join(', ')}), which the CLI cannot read.`,
+      throw invalidInput(WHERE, `the request holds unresolved CDK tokens (${unresolved.join(', ')}), which the CLI cannot read.`,
         'build the request from literal ARNs (for example the CloudFormation outputs of the deployed stacks).');
     }
     return JSON.stringify(this.toSdkInput(), undefined, 2);
@@ -264,23 +264,23 @@ function checkPrincipals(
 ): void {
   if (principal && accessRole) {
     if (principal.partition !== accessRole.partition) {
-      throw invalidValue(WHERE, `principalArn '${principalArn}' is in partition '${principal.partition}' and accessRoleArn '${accessRoleArn}' in '${accessRole.partition}'.`,
+      throw invalidInput(WHERE, `principalArn '${principalArn}' is in partition '${principal.partition}' and accessRoleArn '${accessRoleArn}' in '${accessRole.partition}'.`,
         'use a service role of the principal\'s own account.');
     }
     if (principal.account !== accessRole.account) {
-      throw invalidValue(WHERE, `accessRoleArn '${accessRoleArn}' is in account ${accessRole.account}, but principalArn '${principalArn}' is in account ${principal.account}.`,
+      throw invalidInput(WHERE, `accessRoleArn '${accessRoleArn}' is in account ${accessRole.account}, but principalArn '${principalArn}' is in account ${principal.account}.`,
         `use the Access Analyzer service role of account ${principal.account}: Access Analyzer reads the logs of the access role's account, so another account's role finds none of this principal's activity.`);
     }
   }
   const anchor = principal ?? accessRole;
   if (anchor && trail && anchor.partition !== trail.partition) {
-    throw invalidValue(WHERE, `trailArn '${trailArn}' is in partition '${trail.partition}', but the principal is in '${anchor.partition}'.`,
+    throw invalidInput(WHERE, `trailArn '${trailArn}' is in partition '${trail.partition}', but the principal is in '${anchor.partition}'.`,
       `use a trail of partition '${anchor.partition}': Access Analyzer cannot read logs across partitions.`);
   }
   if (accessRole && trail && trail.account !== accessRole.account) {
     const admitted = accessRole.path === SERVICE_ROLE_PATH && accessRole.name.startsWith(SERVICE_ROLE_NAME_PREFIX);
     if (!admitted) {
-      throw invalidValue(WHERE,
+      throw invalidInput(WHERE,
         `accessRoleArn '${accessRoleArn}' reads a trail of account ${trail.account}, but the bucket policy for cross-account policy generation admits only roles at ${SERVICE_ROLE_PATH}${SERVICE_ROLE_NAME_PREFIX}*.`,
         `use an AccessAnalyzerServiceRole (arn:${accessRole.partition}:iam::${accessRole.account}:role${SERVICE_ROLE_PATH}${SERVICE_ROLE_NAME_PREFIX}...).`);
     }
@@ -295,13 +295,13 @@ function checkPeriod(startTime: Date, endTime: Date | undefined): void {
   const end = endTime ?? new Date();
   const endName = endTime === undefined ? 'now (endTime was left out)' : `endTime ${endTime.toISOString()}`;
   if (startTime.getTime() >= end.getTime()) {
-    throw invalidValue(WHERE, `startTime ${startTime.toISOString()} is not before ${endName}.`,
+    throw invalidInput(WHERE, `startTime ${startTime.toISOString()} is not before ${endName}.`,
       'pass a startTime earlier than the end of the period.');
   }
   const days = (end.getTime() - startTime.getTime()) / DAY_MS;
   if (days > StartPolicyGenerationRequest.MAX_PERIOD_DAYS) {
     const earliest = new Date(end.getTime() - StartPolicyGenerationRequest.MAX_PERIOD_DAYS * DAY_MS);
-    throw invalidValue(WHERE,
+    throw invalidInput(WHERE,
       `the period from startTime ${startTime.toISOString()} to ${endName} is ${days.toFixed(1)} days; Access Analyzer analyses at most ${StartPolicyGenerationRequest.MAX_PERIOD_DAYS}.`,
       `start at ${earliest.toISOString()} or later, or split the period into several generations.`);
   }
@@ -309,26 +309,25 @@ function checkPeriod(startTime: Date, endTime: Date | undefined): void {
 
 function checkDate(what: string, value: Date): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw invalidValue(WHERE, `${what} is not a valid date (${String(value)}).`,
+    throw invalidInput(WHERE, `${what} is not a valid date (${String(value)}).`,
       'pass a Date (in Python a timezone-aware datetime), for example new Date(\'2024-03-01T00:00:00Z\').');
   }
 }
 
-function checkRegions(regions: string[], trail: TrailArnParts | undefined): void {
+function checkRegions(regions: string[], trailArn: string, trail: TrailArnParts | undefined): void {
   if (regions.length === 0) {
-    throw invalidValue(WHERE, 'regions is an empty list.', 'leave regions out to analyse all regions, or name at least one.');
+    throw invalidInput(WHERE, 'regions is an empty list.', 'leave regions out to analyse all regions, or name at least one.');
   }
   const seen = new Set<string>();
   for (const region of regions) {
     checkRegion(WHERE, 'regions entry', region);
     if (Token.isUnresolved(region)) continue;
     if (seen.has(region)) {
-      throw invalidValue(WHERE, `regions lists '${region}' twice.`, 'list each region once.');
+      throw invalidInput(WHERE, `regions lists '${region}' twice.`, 'list each region once.');
     }
     seen.add(region);
-    if (trail && partitionOfRegion(region) !== trail.partition) {
-      throw invalidValue(WHERE, `region '${region}' is in partition '${partitionOfRegion(region)}', but trailArn is in '${trail.partition}'.`,
-        `name regions of partition '${trail.partition}' only.`);
+    if (trail) {
+      checkRegionPartition(WHERE, 'regions entry', region, trail.partition, `trailArn '${trailArn}'`, 'a trail records the regions of its own partition only');
     }
   }
 }

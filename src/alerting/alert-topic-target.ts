@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlertMessage } from './alert-message';
-import { invalidInput } from './invalid-input';
 import { eventBridgePublishesWithKey } from './key-policy-statements';
+import { invalidInput } from '../identifiers/invalid-input';
 
 /**
  * Options for an `AlertTopicTarget`.

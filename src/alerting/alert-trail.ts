@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { HardenedTrail, HardenedTrailProps } from './hardened-trail';
-import { invalidInput } from './invalid-input';
+import { invalidInput } from '../identifiers/invalid-input';
 
 /**
  * What an `AlertTrail` gives the construct that binds it.

@@ -15,7 +15,7 @@ import { AlertTrail } from './alert-trail';
 import { normalizeEmailAddresses } from './email-addresses';
 import { HardenedTrail } from './hardened-trail';
 import { requireIamEventRegion } from './iam-event-region';
-import { invalidInput } from './invalid-input';
+import { invalidInput } from '../identifiers/invalid-input';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /**

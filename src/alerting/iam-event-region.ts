@@ -1,6 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalidInput } from './invalid-input';
+import { invalidInput } from '../identifiers/invalid-input';
 
 /** The only region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
 export const IAM_EVENT_REGION = 'us-east-1';

@@ -1,4 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkAccountId } from '../identifiers/organizations';
 
 /**
  * The resource policy of the central bus, built as a plain JSON document.
@@ -37,6 +40,28 @@ export interface BusPolicyInput {
   readonly accounts: string[];
   readonly sources: string[];
   readonly detailTypes: string[];
+}
+
+/**
+ * Throws if an entry of the bus policy's account list is not an account id, if the list holds an
+ * account twice, or if it holds `central` (the account the bus lives in, which needs no permission
+ * on its own bus). Unresolved entries are skipped.
+ */
+export function checkAccountList(scope: IConstruct, what: string, accounts: string[], central: string): void {
+  const seen = new Set<string>();
+  for (const account of accounts) {
+    checkAccountId(scope, `${what} entry`, account);
+    if (Token.isUnresolved(account)) continue;
+    if (seen.has(account)) {
+      throw invalidInput(scope, `${what} lists account '${account}' twice.`, 'list each account once.');
+    }
+    seen.add(account);
+    if (!Token.isUnresolved(central) && account === central) {
+      throw invalidInput(scope,
+        `${what} lists '${account}', the account this bus is deployed in.`,
+        'remove it: rules in the bus\'s own account need no permission on the bus (an IamEventForwarder there forwards its events).');
+    }
+  }
 }
 
 export const ORGANIZATION_STATEMENT_SID = 'AllowForwardedIamEventsFromOrganization';

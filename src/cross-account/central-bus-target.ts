@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { addConditionalQueueStatement } from './conditional-queue-statements';
-import { identifierError } from './identifiers';
+import { invalidInput } from '../identifiers/invalid-input';
 
 /** Options of the central bus target. */
 export interface CentralBusTargetOptions {
@@ -40,11 +40,11 @@ export class CentralBusTarget implements events.IRuleTarget {
   public bind(rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
     const { retryAttempts, maxEventAge } = this.options;
     if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)) {
-      throw identifierError(rule, `retryAttempts is ${retryAttempts}.`, 'give a whole number from 0 to 185.');
+      throw invalidInput(rule, `retryAttempts is ${retryAttempts}.`, 'give a whole number from 0 to 185.');
     }
     const seconds = maxEventAge.toSeconds({ integral: false });
     if (!maxEventAge.isUnresolved() && (seconds < 60 || seconds > 86_400)) {
-      throw identifierError(rule, `maxEventAge is ${maxEventAge.toHumanString()}.`, 'give a duration from 1 minute to 24 hours.');
+      throw invalidInput(rule, `maxEventAge is ${maxEventAge.toHumanString()}.`, 'give a duration from 1 minute to 24 hours.');
     }
 
     const ruleArn = events.CfnRule.arnForRule(rule);

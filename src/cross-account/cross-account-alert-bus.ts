@@ -5,10 +5,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, estimatedBusPolicySize } from './bus-policy';
-import { forwardedSourcesAndDetailTypes, globalEventsRegion } from './forwarded-events';
+import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, checkAccountList, estimatedBusPolicySize } from './bus-policy';
+import { forwardedSourcesAndDetailTypes } from './forwarded-events';
 import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
-import { checkAccountList, checkOrganizationId, identifierError, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
@@ -16,6 +15,9 @@ import { AlertMessage } from '../alerting/alert-message';
 import { AlertTopic } from '../alerting/alert-topic';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
 import { normalizeEmailAddresses } from '../alerting/email-addresses';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkOrganizationId } from '../identifiers/organizations';
+import { globalEventsRegion, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** Properties of a {@link CrossAccountAlertBus}. */
@@ -155,13 +157,13 @@ export class CrossAccountAlertBus extends Construct {
     const stack = Stack.of(this);
     const accounts = props.accounts ?? [];
     if (props.organizationId === undefined && accounts.length === 0) {
-      throw identifierError(this, 'neither organizationId nor accounts is given, so no account could forward events.',
+      throw invalidInput(this, 'neither organizationId nor accounts is given, so no account could forward events.',
         'give organizationId (every account of the organization), accounts (a list), or both.');
     }
     if (props.organizationId !== undefined) checkOrganizationId(this, props.organizationId);
     checkAccountList(this, 'accounts', accounts, stack.account);
     if (props.memberRollout && props.organizationId === undefined) {
-      throw identifierError(this, 'memberRollout deploys forwarders to organizational units, but no organizationId is given, '
+      throw invalidInput(this, 'memberRollout deploys forwarders to organizational units, but no organizationId is given, '
         + 'so the bus would refuse accounts created in those units later.', 'give organizationId too.');
     }
 
@@ -174,7 +176,7 @@ export class CrossAccountAlertBus extends Construct {
     const eventBusName = props.eventBusName ?? Names.uniqueResourceName(this, { maxLength: 256, separator: '-' });
     // A custom bus may not be named "default" (the account's own bus) nor contain "/" (kept for partner buses).
     if (!Token.isUnresolved(eventBusName) && (!/^[.\-_A-Za-z0-9]{1,256}$/.test(eventBusName) || eventBusName === 'default')) {
-      throw identifierError(this, `eventBusName '${eventBusName}' is not a valid custom event bus name.`,
+      throw invalidInput(this, `eventBusName '${eventBusName}' is not a valid custom event bus name.`,
         'use letters, digits, ".", "-" and "_" only, at most 256 characters, and not the name "default".');
     }
     this.eventBus = new events.EventBus(this, 'Bus', { eventBusName });
@@ -184,7 +186,7 @@ export class CrossAccountAlertBus extends Construct {
     const policyInput: BusPolicyInput = { busArn: this.eventBusArn, organizationId: props.organizationId, accounts, sources, detailTypes };
     const size = estimatedBusPolicySize(policyInput, stack.partition);
     if (size > BUS_POLICY_QUOTA) {
-      throw identifierError(this,
+      throw invalidInput(this,
         `the bus policy for ${accounts.length} accounts would be about ${size} characters, over EventBridge's quota of ${BUS_POLICY_QUOTA}.`,
         'give organizationId instead of listing every account (one aws:PrincipalOrgID condition covers them all), or list fewer accounts.');
     }
@@ -248,7 +250,7 @@ function checkCentralRegion(scope: IConstruct, region: string): void {
   const partition = partitionOfRegion(region);
   const home = globalEventsRegion(partition);
   if (!supportsCrossRegionBusTargets(partition) && home !== undefined && region !== home) {
-    throw identifierError(scope,
+    throw invalidInput(scope,
       `this stack's region is ${region}, but in partition ${partition} IAM events arrive only in ${home} `
       + 'and a rule cannot target an event bus in another region, so no forwarder could reach this bus.',
       `deploy the central bus in ${home}.`);

@@ -1,6 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
-import { identifierError, supportsCrossRegionBusTargets } from './identifiers';
+import { invalidInput } from '../identifiers/invalid-input';
+import { checkRegion, checkRegionPartition, globalEventsRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
 
 /**
  * What the member accounts forward, derived from the chosen patterns: the event sources and
@@ -25,30 +26,23 @@ export interface ForwardedPattern {
 }
 
 /**
- * The region whose default bus receives the events of global services (IAM, and root sign-in),
- * per partition. In the commercial partition it is us-east-1; GovCloud (US) and China have their
- * own home regions for global-service events.
- */
-const GLOBAL_EVENTS_REGION: Record<string, string> = {
-  'aws': 'us-east-1',
-  'aws-us-gov': 'us-gov-west-1',
-  'aws-cn': 'cn-north-1',
-};
-
-/**
  * The regions that record console sign-in events made through the global sign-in endpoint, in
  * the commercial partition. Sign-ins through a regional endpoint are recorded in that region:
  * add such regions with the `signInRegions` properties.
  */
 export const GLOBAL_SIGN_IN_REGIONS = ['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2'];
 
-export function globalEventsRegion(partition: string): string | undefined {
-  return GLOBAL_EVENTS_REGION[partition];
-}
-
-/** The home regions of global-service events in every partition (distinct region names). */
-export function allGlobalEventsRegions(): string[] {
-  return Object.values(GLOBAL_EVENTS_REGION);
+/**
+ * Throws unless every entry is a region name, in `partition` (the central bus's) when that is
+ * known. Unresolved entries are skipped.
+ */
+export function checkRegionList(scope: IConstruct, what: string, regions: string[], partition?: string): void {
+  for (const region of regions) {
+    checkRegion(scope, `${what} entry`, region);
+    if (partition !== undefined) {
+      checkRegionPartition(scope, `${what} entry`, region, partition, 'the central bus', 'EventBridge cannot deliver across partitions');
+    }
+  }
 }
 
 /**
@@ -77,13 +71,13 @@ export function regionsForPatterns(patterns: ForwardedPattern[], signInRegions: 
 function exactStrings(scope: IConstruct, pattern: ForwardedPattern, field: string, value: unknown): string[] {
   const fix = `give every pattern (and every $or branch) a "${field}" list of exact values, e.g. IamEventPattern.changes().`;
   if (!Array.isArray(value) || value.length === 0) {
-    throw identifierError(scope,
+    throw invalidInput(scope,
       `pattern '${pattern.description}' has no "${field}" list of exact values, which the central bus policy needs to narrow events:${field}.`,
       fix);
   }
   for (const item of value) {
     if (typeof item !== 'string') {
-      throw identifierError(scope,
+      throw invalidInput(scope,
         `pattern '${pattern.description}' matches "${field}" with ${JSON.stringify(item)}, not an exact value; ` +
         `the central bus policy can only narrow events:${field} to exact values.`,
         fix);

@@ -1,9 +1,10 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './forwarded-events';
+import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './forwarded-events';
 import { IamEventForwarder } from './iam-event-forwarder';
-import { checkRegionList, parseEventBusArn, partitionOfRegion } from './identifiers';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { parseEventBusArn } from '../identifiers/arns';
+import { partitionOfRegion } from '../identifiers/regions';
 import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 

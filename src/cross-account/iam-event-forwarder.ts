@@ -4,10 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CentralBusTarget } from './central-bus-target';
-import { allGlobalEventsRegions, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
-import { checkRegionList, EventBusArnParts, identifierError, parseEventBusArn, partitionOfRegion, supportsCrossRegionBusTargets } from './identifiers';
+import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
+import { checkSamePartition, EventBusArnParts, parseEventBusArn } from '../identifiers/arns';
+import { invalidInput } from '../identifiers/invalid-input';
+import { allGlobalEventsRegions, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** Properties of an {@link IamEventForwarder}. */
@@ -122,10 +124,9 @@ export class IamEventForwarder extends Construct {
     const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
     const partition = bus?.partition ?? (region ? partitionOfRegion(region) : undefined);
 
-    if (bus && region && partitionOfRegion(region) !== bus.partition) {
-      throw identifierError(this,
-        `centralBusArn '${props.centralBusArn}' is in partition '${bus.partition}', but this stack's region ${region} is in '${partitionOfRegion(region)}'.`,
-        'forward to a bus in the same partition: EventBridge cannot deliver across partitions.');
+    if (bus && region) {
+      checkSamePartition(this, 'centralBusArn', props.centralBusArn, bus.partition, partitionOfRegion(region),
+        `this stack's region ${region}`, 'EventBridge cannot deliver across partitions');
     }
 
     const signInRegions = props.signInRegions ?? GLOBAL_SIGN_IN_REGIONS;
@@ -138,7 +139,7 @@ export class IamEventForwarder extends Construct {
       checkSameRegionPartition(this, props.centralBusArn, partition!, neededRegions[0], bus, region);
     }
     if (region && !neededRegions.includes(region)) {
-      throw identifierError(this,
+      throw invalidInput(this,
         `this stack's region is ${region}, where none of the forwarded events arrive: IAM events reach EventBridge only in ${neededRegions[0]}` +
         (neededRegions.length > 1 ? `, and console sign-in events in ${neededRegions.join(', ')}.` : '.'),
         `deploy the forwarder in ${neededRegions.join(', ')} (IamEventForwarder.regionsFor tells the regions for your patterns).`);
@@ -236,13 +237,13 @@ function checkSameRegionPartition(
   bus: EventBusArnParts | undefined, region: string | undefined,
 ): void {
   if (bus && bus.region !== eventRegion) {
-    throw identifierError(scope,
+    throw invalidInput(scope,
       `centralBusArn '${busArn}' is in ${bus.region}, but in partition ${partition} event bus targets cannot be in another region ` +
       `and IAM events arrive only in ${eventRegion}.`,
       `put the central bus in ${eventRegion}.`);
   }
   if (region && region !== eventRegion) {
-    throw identifierError(scope,
+    throw invalidInput(scope,
       `this stack's region is ${region}, but in partition ${partition} IAM events arrive only in ${eventRegion} ` +
       'and event bus targets cannot be in another region.',
       `deploy the forwarder and the central bus in ${eventRegion}.`);

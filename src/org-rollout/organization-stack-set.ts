@@ -5,6 +5,9 @@ import * as path from 'path';
 import { App, BootstraplessSynthesizer, CfnParameter, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct, IConstruct } from 'constructs';
+import { invalidInput } from '../identifiers/invalid-input';
+import { ORGANIZATIONAL_UNIT_OR_ROOT_ID } from '../identifiers/organizations';
+import { REGION_NAME } from '../identifiers/regions';
 
 /** Who calls StackSets for the organization. */
 export enum StackSetCaller {
@@ -71,8 +74,6 @@ export interface OrganizationStackSetProps {
   readonly failureTolerancePercentage?: number;
 }
 
-const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const STACK_SET_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
 const PARAMETER_NAME = /^[a-zA-Z0-9]{1,255}$/;
 
@@ -87,10 +88,6 @@ const IAM_TYPES_AND_NAME_PROPERTIES: Record<string, string> = {
   'AWS::IAM::InstanceProfile': 'InstanceProfileName',
   'AWS::IAM::Policy': '',
 };
-
-function invalid(scope: IConstruct, problem: string, fix: string): Error {
-  return new Error(`${scope.node.path}: ${problem} Fix: ${fix}`);
-}
 
 /**
  * Deploys a member stack to every account of some organizational units, in some regions, from
@@ -139,11 +136,11 @@ export class OrganizationStackSet extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationStackSetProps) {
     super(scope, id);
 
-    checkList(this, 'organizationalUnitIds', props.organizationalUnitIds, OU_ID,
+    checkList(this, 'organizationalUnitIds', props.organizationalUnitIds, ORGANIZATIONAL_UNIT_OR_ROOT_ID,
       'write organizational unit ids as ou-<root part>-<unit part> (or the root as r-<id>), as `aws organizations list-organizational-units-for-parent` prints them.');
-    checkList(this, 'regions', props.regions, REGION, 'write region names such as us-east-1.');
+    checkList(this, 'regions', props.regions, REGION_NAME, 'write region names such as us-east-1.');
     if (props.stackSetName !== undefined && !Token.isUnresolved(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
-      throw invalid(this, `stackSetName '${props.stackSetName}' is not a valid StackSet name.`,
+      throw invalidInput(this, `stackSetName '${props.stackSetName}' is not a valid StackSet name.`,
         'start with a letter and use only letters, digits and hyphens, at most 128 characters.');
     }
     checkPercentage(this, 'maxConcurrentPercentage', props.maxConcurrentPercentage, 1);
@@ -198,10 +195,10 @@ export class OrganizationStackSet extends Construct {
    */
   public passValue(name: string, value: string): string {
     if (!PARAMETER_NAME.test(name)) {
-      throw invalid(this, `parameter name '${name}' is not valid.`, 'use letters and digits only.');
+      throw invalidInput(this, `parameter name '${name}' is not valid.`, 'use letters and digits only.');
     }
     if (this.parameters.some(p => p.parameterKey === name)) {
-      throw invalid(this, `parameter '${name}' is passed twice.`, 'pass each value once and reuse the returned string.');
+      throw invalidInput(this, `parameter '${name}' is passed twice.`, 'pass each value once and reuse the returned string.');
     }
     const parameter = new CfnParameter(this.memberStack, name, { type: 'String' });
     this.parameters.push({ parameterKey: name, parameterValue: value });
@@ -225,7 +222,7 @@ export class OrganizationStackSet extends Construct {
     const body = JSON.stringify(this.memberTemplate());
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > TEMPLATE_BODY_LIMIT) {
-      throw invalid(this, `the member template is ${bytes} bytes; a StackSet takes at most ${TEMPLATE_BODY_LIMIT} bytes inline.`,
+      throw invalidInput(this, `the member template is ${bytes} bytes; a StackSet takes at most ${TEMPLATE_BODY_LIMIT} bytes inline.`,
         'move resources out of the member stack (it should hold only what every account needs).');
     }
     return body;
@@ -248,16 +245,16 @@ export class OrganizationStackSet extends Construct {
 
 function checkList(scope: IConstruct, what: string, values: string[], shape: RegExp, fix: string): void {
   if (values.length === 0) {
-    throw invalid(scope, `${what} is empty.`, `give at least one: ${fix}`);
+    throw invalidInput(scope, `${what} is empty.`, `give at least one: ${fix}`);
   }
   const seen = new Set<string>();
   for (const value of values) {
     if (Token.isUnresolved(value)) continue;
     if (!shape.test(value)) {
-      throw invalid(scope, `${what} entry '${value}' is not valid.`, fix);
+      throw invalidInput(scope, `${what} entry '${value}' is not valid.`, fix);
     }
     if (seen.has(value)) {
-      throw invalid(scope, `${what} lists '${value}' twice.`, 'list each once.');
+      throw invalidInput(scope, `${what} lists '${value}' twice.`, 'list each once.');
     }
     seen.add(value);
   }
@@ -266,6 +263,6 @@ function checkList(scope: IConstruct, what: string, values: string[], shape: Reg
 function checkPercentage(scope: IConstruct, what: string, value: number | undefined, min: number): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > 100) {
-    throw invalid(scope, `${what} is ${value}.`, `give a whole number from ${min} to 100.`);
+    throw invalidInput(scope, `${what} is ${value}.`, `give a whole number from ${min} to 100.`);
   }
 }

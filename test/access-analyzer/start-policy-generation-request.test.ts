@@ -165,7 +165,7 @@ describe('StartPolicyGenerationRequest checks', () => {
     ['a display name', ['US East (N. Virginia)'], "regions entry 'US East (N. Virginia)' is not an AWS region name."],
     ['an availability zone', ['us-east-1a'], "regions entry 'us-east-1a' is not an AWS region name."],
     ['a duplicate', ['us-east-1', 'us-east-1'], "regions lists 'us-east-1' twice."],
-    ['another partition\'s region', ['cn-north-1'], "region 'cn-north-1' is in partition 'aws-cn', but trailArn is in 'aws'."],
+    ['another partition\'s region', ['cn-north-1'], `regions entry 'cn-north-1' is in partition 'aws-cn', but trailArn '${TRAIL}' is in partition 'aws'. Fix: give a region of partition 'aws'`],
   ])('rejects regions that are %s', (_what, regions, message) => {
     expect(() => request({ regions })).toThrow(`StartPolicyGenerationRequest: ${message}`);
   });

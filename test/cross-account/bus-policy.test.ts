@@ -1,4 +1,8 @@
-import { ACCOUNTS_STATEMENT_SID, BUS_POLICY_QUOTA, busPolicyDocument, estimatedBusPolicySize, ORGANIZATION_STATEMENT_SID } from '../../src/cross-account/bus-policy';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  ACCOUNTS_STATEMENT_SID, BUS_POLICY_QUOTA, busPolicyDocument, checkAccountList, estimatedBusPolicySize, ORGANIZATION_STATEMENT_SID,
+} from '../../src/cross-account/bus-policy';
 
 const BUS = 'arn:aws:events:eu-west-1:999999999999:event-bus/org-alerts';
 const SOURCES = ['aws.iam', 'aws.signin'];
@@ -68,4 +72,26 @@ test('account principals are counted as root ARNs, so 1,000 accounts exceed the 
 
 test('about 250 accounts fit under the quota', () => {
   expect(estimatedBusPolicySize({ busArn: BUS, accounts: accounts(250), sources: SOURCES, detailTypes: DETAIL_TYPES }, 'aws')).toBeLessThan(BUS_POLICY_QUOTA);
+});
+
+function scope(): Construct {
+  return new Construct(new Stack(new App(), 'Stack'), 'Thing');
+}
+
+describe('checkAccountList', () => {
+  test('rejects an account listed twice', () => {
+    expect(() => checkAccountList(scope(), 'accounts', ['111111111111', '222222222222', '111111111111'], '999999999999'))
+      .toThrow("Stack/Thing: accounts lists account '111111111111' twice. Fix: list each account once.");
+  });
+  test('rejects the central account', () => {
+    expect(() => checkAccountList(scope(), 'accounts', ['111111111111', '999999999999'], '999999999999'))
+      .toThrow(/accounts lists '999999999999', the account this bus is deployed in\. Fix: remove it/);
+  });
+  test('skips the central-account check when the central account is a token', () => {
+    expect(() => checkAccountList(scope(), 'accounts', ['999999999999'], Token.asString({ Ref: 'AWS::AccountId' }))).not.toThrow();
+  });
+  test('lets unresolved entries through, even twice', () => {
+    const token = Token.asString({ Ref: 'Member' });
+    expect(() => checkAccountList(scope(), 'accounts', [token, token], '999999999999')).not.toThrow();
+  });
 });

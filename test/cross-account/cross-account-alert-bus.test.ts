@@ -206,7 +206,7 @@ describe('bad input', () => {
   });
   test('a malformed sign-in region in the rollout', () => {
     expect(build({ organizationId: ORGANIZATION_ID, memberRollout: { organizationalUnitIds: ['r-ab12'], signInRegions: ['US-EAST-2'] } }))
-      .toThrow("Central/Alerts/MemberRollout: signInRegions entry 'US-EAST-2' is not a region name.");
+      .toThrow("Central/Alerts/MemberRollout: signInRegions entry 'US-EAST-2' is not an AWS region name. Fix: write a region code such as us-east-1");
   });
   test.each(['has space', 'partner/style', 'default', 'x'.repeat(257)])('an invalid bus name: %p', (eventBusName) => {
     expect(build({ organizationId: ORGANIZATION_ID, eventBusName }))

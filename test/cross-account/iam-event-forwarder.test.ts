@@ -175,7 +175,7 @@ describe('bad input', () => {
   });
   test('a bus in another partition', () => {
     expect(forward(useEast1, { centralBusArn: 'arn:aws-cn:events:cn-north-1:999999999999:event-bus/x' }))
-      .toThrow(/is in partition 'aws-cn', but this stack's region us-east-1 is in 'aws'\. Fix: forward to a bus in the same partition/);
+      .toThrow(/centralBusArn 'arn:aws-cn:events:cn-north-1:999999999999:event-bus\/x' is in partition 'aws-cn', but this stack's region us-east-1 is in partition 'aws'\. Fix: use a centralBusArn in partition 'aws' \(EventBridge cannot deliver across partitions\)/);
   });
   test('a region where no forwarded events arrive', () => {
     expect(forward({ account: '111111111111', region: 'eu-west-1' }, {}))
@@ -202,11 +202,11 @@ describe('bad input', () => {
   });
   test('a sign-in region that is not a region name', () => {
     expect(forward(useEast1, { signInRegions: ['us-east-1', 'eu-west'] }))
-      .toThrow("Member/Forward: signInRegions entry 'eu-west' is not a region name. Fix: write region names such as us-east-2.");
+      .toThrow("Member/Forward: signInRegions entry 'eu-west' is not an AWS region name. Fix: write a region code such as us-east-1 or eu-central-1 (not a display name, not an availability zone).");
   });
   test('a sign-in region in another partition than the bus', () => {
     expect(forward(useEast1, { signInRegions: ['us-east-1', 'cn-north-1'] }))
-      .toThrow(/signInRegions entry 'cn-north-1' is in partition 'aws-cn', but the central bus is in 'aws'\. Fix: list regions of the central bus's partition only/);
+      .toThrow(/signInRegions entry 'cn-north-1' is in partition 'aws-cn', but the central bus is in partition 'aws'\. Fix: give a region of partition 'aws': EventBridge cannot deliver across partitions/);
   });
   test('retry attempts out of range', () => {
     expect(forward(useEast1, { retryAttempts: 186 })).toThrow(/retryAttempts is 186\. Fix: give a whole number from 0 to 185/);
