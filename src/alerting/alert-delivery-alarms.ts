@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -136,7 +136,7 @@ function allowAlarmsToPublish(scope: Construct, topic: sns.ITopic, alarms: cloud
     resources: [topic.topicArn],
     conditions: { ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) } },
   }));
-  const keyGranted = topic.masterKey?.addToResourcePolicy(cloudWatchPublishesWithKey()).statementAdded ?? false;
+  const keyGranted = topic.masterKey?.addToResourcePolicy(cloudWatchPublishesWithKey(Stack.of(scope))).statementAdded ?? false;
   if (!published.statementAdded || (topic.masterKey && !keyGranted)) {
     Annotations.of(scope).addWarningV2('cdk-iam-change-alerts:addAlarmTopicPolicyManually',
       `The alarm topic ${topic.topicArn} (or its key) is not defined in this CDK app, so its policies cannot be changed here. `

@@ -120,7 +120,7 @@ describe('AlertDeliveryAlarms', () => {
     });
   });
 
-  test("lets CloudWatch use the topic's key, with no aws:SourceArn or aws:SourceAccount condition", () => {
+  test("lets CloudWatch use the topic's key only for alarms of this account and region", () => {
     const fixture = alarmsWith();
     expect(statementsOf(fixture.template, 'AWS::KMS::Key')).toContainEqual({
       Sid: 'AllowCloudWatchToPublishToEncryptedTopic',
@@ -128,6 +128,10 @@ describe('AlertDeliveryAlarms', () => {
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111111111111:alarm:*']] } },
+      },
     });
   });
 

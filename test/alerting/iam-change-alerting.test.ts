@@ -111,7 +111,7 @@ describe('IamChangeAlerting', () => {
       ]);
     });
 
-    test("lets EventBridge and CloudWatch use the topic's key without source conditions, and nothing else", () => {
+    test("lets EventBridge use the topic's key without source conditions, CloudWatch only for this account's alarms, and nothing else", () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
       const keyId = stack.getLogicalId(alerting.topicKey!.node.defaultChild as kms.CfnKey);
@@ -137,6 +137,10 @@ describe('IamChangeAlerting', () => {
           Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '111111111111' },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111111111111:alarm:*']] } },
+          },
         },
       ]);
     });
