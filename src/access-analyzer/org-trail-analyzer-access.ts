@@ -6,10 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { AccessAnalyzerServiceRoleRollout, AccessAnalyzerServiceRoleRolloutOptions } from './access-analyzer-service-role-rollout';
 import { bucketStatement, keyStatement } from './policy-generation-statements';
-import { ACROSS_PARTITIONS } from './service-role-checks';
-import { checkS3KeyPrefix } from './trail-log-paths';
-import { checkSamePartition, parseTrailArn } from '../identifiers/arns';
-import { checkOrganizationId } from '../identifiers/organizations';
+import { checkOrganizationTrail } from './service-role-checks';
 
 /** Id prefix of the warnings this construct adds (acknowledge them with `Annotations.acknowledgeWarning`). */
 const WARNING = 'cdk-iam-change-alerts:orgTrailAnalyzerAccess';
@@ -151,12 +148,7 @@ export class OrgTrailAnalyzerAccess extends Construct {
     const stack = Stack.of(this);
     const where = this.node.path;
 
-    checkOrganizationId(where, props.organizationId);
-    checkS3KeyPrefix(where, props.prefix);
-    const trail = parseTrailArn(where, 'trailArn', props.trailArn);
-    if (trail) {
-      checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, stack.partition, `stack ${stack.stackName}`, ACROSS_PARTITIONS);
-    }
+    checkOrganizationTrail(where, props, stack.partition, stack.stackName);
 
     this.bucketPolicyStatement = bucketStatement({
       bucketArn: props.bucket.bucketArn,

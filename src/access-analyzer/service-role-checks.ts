@@ -7,13 +7,14 @@ import { invalidInput } from '../identifiers/invalid-input';
 import { checkOrganizationId } from '../identifiers/organizations';
 
 /**
- * Checks of the properties of `AccessAnalyzerServiceRole`, shared by the role and by
- * `AccessAnalyzerServiceRoleRollout`, which runs them in the central app (where the values are
- * still literals, and the error can name the rollout) before they become StackSet parameters.
+ * Checks of the organization trail values the Access Analyzer constructs are built from: those of
+ * `OrgTrailAnalyzerAccess`, and the properties of `AccessAnalyzerServiceRole`, shared by the role
+ * and by `AccessAnalyzerServiceRoleRollout`, which runs them in the central app (where the values
+ * are still literals, and the error can name the rollout) before they become StackSet parameters.
  */
 
 /** Why a trail or key ARN must be in the stack's partition. */
-export const ACROSS_PARTITIONS = 'IAM Access Analyzer cannot read logs across partitions';
+const ACROSS_PARTITIONS = 'IAM Access Analyzer cannot read logs across partitions';
 
 /** What a role name may contain, and how long it may be. */
 const ROLE_NAME_CHARACTERS = /^[\w+=,.@-]*$/;
@@ -21,6 +22,31 @@ const MAX_ROLE_NAME_LENGTH = 64;
 
 /** S3 general purpose bucket names: 3 to 63 lower-case letters, digits, `.` and `-`. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The values that locate an organization trail's logs. */
+export interface OrganizationTrailValues {
+  readonly organizationId: string;
+  readonly trailArn: string;
+  readonly prefix?: string;
+}
+
+/**
+ * Throws, naming `where`, the value and the fix, for an organization id, trail S3 key prefix or
+ * trail ARN that policies cannot be built from, and for a trail ARN of another partition than
+ * `partition` (the partition of the stack named `stackName`; an unresolved partition skips that
+ * check). Returns the parsed trail ARN, undefined where it is an unresolved token.
+ */
+export function checkOrganizationTrail(
+  where: string, values: OrganizationTrailValues, partition: string, stackName: string,
+): TrailArnParts | undefined {
+  checkOrganizationId(where, values.organizationId);
+  checkS3KeyPrefix(where, values.prefix);
+  const trail = parseTrailArn(where, 'trailArn', values.trailArn);
+  if (trail) {
+    checkSamePartition(where, 'trailArn', values.trailArn, trail.partition, partition, `stack ${stackName}`, ACROSS_PARTITIONS);
+  }
+  return trail;
+}
 
 /** The parsed ARNs of checked properties (undefined where the value is an unresolved token or absent). */
 export interface CheckedServiceRoleProps {
@@ -36,14 +62,9 @@ export interface CheckedServiceRoleProps {
 export function checkServiceRoleProps(
   where: string, props: AccessAnalyzerServiceRoleProps, partition: string, stackName: string,
 ): CheckedServiceRoleProps {
-  checkOrganizationId(where, props.organizationId);
-  checkS3KeyPrefix(where, props.prefix);
+  const trail = checkOrganizationTrail(where, props, partition, stackName);
   checkBucketName(where, props.bucketName);
   checkRoleNameSuffix(where, props.roleNameSuffix ?? '');
-  const trail = parseTrailArn(where, 'trailArn', props.trailArn);
-  if (trail) {
-    checkSamePartition(where, 'trailArn', props.trailArn, trail.partition, partition, `stack ${stackName}`, ACROSS_PARTITIONS);
-  }
   const key = props.encryptionKeyArn === undefined ? undefined : parseKmsKeyArn(where, 'encryptionKeyArn', props.encryptionKeyArn);
   if (key) {
     checkSamePartition(where, 'encryptionKeyArn', props.encryptionKeyArn!, key.partition, partition, `stack ${stackName}`, ACROSS_PARTITIONS);

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlertMessage } from './alert-message';
 import { eventBridgePublishesWithKey } from './key-policy-statements';
+import { checkTargetRetryPolicy } from './target-retry-policy';
 import { invalidInput } from '../identifiers/invalid-input';
 
 /**
@@ -84,7 +85,7 @@ export class AlertTopicTarget implements events.IRuleTarget {
   public bind(rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
     const retryAttempts = this.props.retryAttempts ?? 185;
     const maxEventAge = this.props.maxEventAge ?? Duration.hours(24);
-    validateRetryPolicy(rule, retryAttempts, maxEventAge);
+    checkTargetRetryPolicy(rule, retryAttempts, maxEventAge);
     requireSameEnvironment(rule, 'topic', this.topic.env);
 
     const ruleArn = events.CfnRule.arnForRule(rule);
@@ -140,22 +141,6 @@ export class AlertTopicTarget implements events.IRuleTarget {
         maximumEventAgeInSeconds: maxEventAge.toSeconds({ integral: true }),
       },
     };
-  }
-}
-
-function validateRetryPolicy(rule: events.IRuleRef, retryAttempts: number, maxEventAge: Duration): void {
-  if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)) {
-    throw invalidInput(rule,
-      `retryAttempts is ${retryAttempts}; EventBridge accepts a whole number from 0 to 185.`,
-      'pass a whole number from 0 to 185, or omit retryAttempts to keep the maximum (185).');
-  }
-  if (!maxEventAge.isUnresolved()) {
-    const seconds = maxEventAge.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86400) {
-      throw invalidInput(rule,
-        `maxEventAge is ${maxEventAge.toHumanString()}; EventBridge accepts whole seconds from 1 minute to 24 hours.`,
-        'pass a duration from Duration.minutes(1) to Duration.hours(24), or omit maxEventAge to keep the maximum (24 hours).');
-    }
   }
 }
 

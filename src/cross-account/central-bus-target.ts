@@ -1,9 +1,9 @@
-import { CfnCondition, Duration, Names, Token } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Names } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { addConditionalQueueStatement } from './conditional-queue-statements';
-import { invalidInput } from '../identifiers/invalid-input';
+import { checkTargetRetryPolicy } from '../alerting/target-retry-policy';
 
 /** Options of the central bus target. */
 export interface CentralBusTargetOptions {
@@ -39,13 +39,7 @@ export class CentralBusTarget implements events.IRuleTarget {
 
   public bind(rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
     const { retryAttempts, maxEventAge } = this.options;
-    if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)) {
-      throw invalidInput(rule, `retryAttempts is ${retryAttempts}.`, 'give a whole number from 0 to 185.');
-    }
-    const seconds = maxEventAge.toSeconds({ integral: false });
-    if (!maxEventAge.isUnresolved() && (seconds < 60 || seconds > 86_400)) {
-      throw invalidInput(rule, `maxEventAge is ${maxEventAge.toHumanString()}.`, 'give a duration from 1 minute to 24 hours.');
-    }
+    checkTargetRetryPolicy(rule, retryAttempts, maxEventAge);
 
     const ruleArn = events.CfnRule.arnForRule(rule);
     const allowSend = new iam.PolicyStatement({

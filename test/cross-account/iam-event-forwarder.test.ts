@@ -209,9 +209,15 @@ describe('bad input', () => {
       .toThrow(/signInRegions entry 'cn-north-1' is in partition 'aws-cn', but the central bus is in partition 'aws'\. Fix: give a region of partition 'aws': EventBridge cannot deliver across partitions/);
   });
   test('retry attempts out of range', () => {
-    expect(forward(useEast1, { retryAttempts: 186 })).toThrow(/retryAttempts is 186\. Fix: give a whole number from 0 to 185/);
+    expect(forward(useEast1, { retryAttempts: 186 }))
+      .toThrow(/Member\/Forward\/Rule: retryAttempts is 186; EventBridge accepts a whole number from 0 to 185\. Fix: pass a whole number from 0 to 185/);
   });
   test('a max event age out of range', () => {
-    expect(forward(useEast1, { maxEventAge: Duration.days(2) })).toThrow(/maxEventAge is 2 days\. Fix: give a duration from 1 minute to 24 hours/);
+    expect(forward(useEast1, { maxEventAge: Duration.days(2) }))
+      .toThrow(/Member\/Forward\/Rule: maxEventAge is 2 days; EventBridge accepts whole seconds from 1 minute to 24 hours\. Fix: pass a duration from Duration\.minutes\(1\) to Duration\.hours\(24\)/);
+  });
+  test('a max event age of a fraction of a second', () => {
+    expect(forward(useEast1, { maxEventAge: Duration.millis(60_500) }))
+      .toThrow(/Member\/Forward\/Rule: maxEventAge is .*; EventBridge accepts whole seconds from 1 minute to 24 hours\./);
   });
 });
