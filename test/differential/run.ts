@@ -18,7 +18,7 @@ import { EngineAnswer, EngineUnderTest } from './engine-under-test';
 import { hasDuplicateKeys, JsonObject, JsonValue, parseJson, survivesJsonParse, writeJson } from './json-text';
 import { minimize } from './minimize';
 import { generatePairs } from './pattern-generators';
-import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, ReferenceAnswer, startBatch } from './reference-engine';
+import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, javaRuntime, ReferenceAnswer, startBatch } from './reference-engine';
 
 interface Options {
   pairs: number;
@@ -389,6 +389,8 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   console.log(`differential: seed ${options.seed} (replay with --seed ${options.seed} --pairs ${options.pairs})`);
   assertJarBuilt(options.jar);
+  const jvm = javaRuntime();
+  console.log(`differential: event-ruler harness ${path.relative(process.cwd(), options.jar)} on Java ${jvm.version} (${jvm.path})`);
 
   let t = Date.now();
   const generated: DiffPair[] = generatePairs(options.seed, options.pairs).map((p) => ({
