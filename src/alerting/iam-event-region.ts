@@ -1,13 +1,18 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { invalidInput } from '../identifiers/invalid-input';
+import { globalEventsRegion, partitionOfRegion } from '../identifiers/regions';
 
-/** The only region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
+/**
+ * The only region where IAM (a global service) delivers its CloudTrail events to EventBridge in
+ * the commercial partition; other partitions have their own (see `globalEventsRegion`).
+ */
 export const IAM_EVENT_REGION = 'us-east-1';
 
 /**
- * Fails when the stack's region is known and is not us-east-1: a rule for IAM events anywhere
- * else deploys fine and never fires. An environment-agnostic stack gets a warning instead.
+ * Fails when the stack's region is known and is not the region where IAM delivers its events in
+ * that partition (us-east-1 in the commercial one): a rule for IAM events anywhere else deploys
+ * fine and never fires. An environment-agnostic stack gets a warning instead.
  */
 export function requireIamEventRegion(scope: Construct): void {
   const region = Stack.of(scope).region;
@@ -18,10 +23,11 @@ export function requireIamEventRegion(scope: Construct): void {
       + `only to ${IAM_EVENT_REGION}.`);
     return;
   }
-  if (region !== IAM_EVENT_REGION) {
+  const home = globalEventsRegion(partitionOfRegion(region)) ?? IAM_EVENT_REGION;
+  if (region !== home) {
     throw invalidInput(scope,
-      `the stack's region is '${region}', but IAM events reach EventBridge only in ${IAM_EVENT_REGION}: a rule in ${region} would never fire.`,
-      `deploy this stack in ${IAM_EVENT_REGION} (env: { region: '${IAM_EVENT_REGION}' }), or keep alerting in ${region} and `
-      + `forward IAM events from ${IAM_EVENT_REGION} to a central event bus there with IamEventForwarder.`);
+      `the stack's region is '${region}', but IAM events reach EventBridge only in ${home}: a rule in ${region} would never fire.`,
+      `deploy this stack in ${home} (env: { region: '${home}' }), or keep alerting in ${region} and `
+      + `forward IAM events from ${home} to a central event bus there with IamEventForwarder.`);
   }
 }

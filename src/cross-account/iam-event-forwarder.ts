@@ -191,7 +191,10 @@ export class IamEventForwarder extends Construct {
 
     const role = new iam.Role(this, 'Role', {
       description: 'Lets EventBridge put forwarded IAM events on the central alert bus',
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      // Confused-deputy protection: only rules of this account may use the role.
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      }),
       inlinePolicies: {
         PutEventsOnCentralBus: new iam.PolicyDocument({
           statements: [new iam.PolicyStatement({

@@ -182,6 +182,13 @@ describe('IamChangeAlerting', () => {
           + 'or keep alerting in eu-west-1 and forward IAM events from us-east-1 to a central event bus there with IamEventForwarder.');
     });
 
+    test('in AWS GovCloud (US), requires the region where IAM delivers its events there', () => {
+      expect(() => new IamChangeAlerting(newStack({ account: '111111111111', region: 'us-gov-east-1' }), 'IamAlerts', { emails: [EMAIL] }))
+        .toThrow("TestStack/IamAlerts: the stack's region is 'us-gov-east-1', but IAM events reach EventBridge only in us-gov-west-1");
+      expect(() => new IamChangeAlerting(newStack({ account: '111111111111', region: 'us-gov-west-1' }), 'IamAlerts', { emails: [EMAIL] }))
+        .not.toThrow();
+    });
+
     test('warns, acknowledgeably, in a stack without a region', () => {
       const stack = newStack({});
       alertingIn(stack);

@@ -1,6 +1,6 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CENTRAL_BUS_ARN, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
+import { CENTRAL_BUS_ARN, MEMBER_ACCOUNT, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
@@ -32,11 +32,16 @@ describe('forwarding to a bus in another account and region', () => {
     }]);
   });
 
-  test('the role is trusted by events.amazonaws.com only and may PutEvents on that bus only', () => {
+  test("the role is trusted by this account's EventBridge rules only and may PutEvents on that bus only", () => {
     expect(resourcesOf(template, 'AWS::IAM::Role')).toHaveLength(1);
     expect(role.resource.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': MEMBER_ACCOUNT } },
+      }],
     });
     expect(role.resource.Properties.Policies).toEqual([{
       PolicyName: 'PutEventsOnCentralBus',
