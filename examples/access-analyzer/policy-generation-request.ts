@@ -17,7 +17,14 @@ const USAGE = 'usage: npx ts-node policy-generation-request.ts <role or user ARN
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function main(args: string[]): void {
-  const { values, positionals } = parseArgs({ args, options: { days: { type: 'string', default: '30' } }, allowPositionals: true });
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { days: { type: 'string', default: '30' } }, allowPositionals: true });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
   const days = Number(values.days);
   if (positionals.length !== 1 || !Number.isInteger(days) || days < 1) {
     console.error(USAGE);

@@ -8,7 +8,7 @@
  * Options: `--emails N` alert messages printed per app (default 3), `--top N` event names in the
  * summary (default 12), `--fail-without-alerts` to fail when an app's rules send no alert at all.
  * Exit code 0; 1 when a construct reported an error, a rule cannot be previewed, or (with
- * `--fail-without-alerts`) an app with rules sends no alert; 2 for bad usage.
+ * `--fail-without-alerts`) an app with rules sends no alert; 2 for bad usage or an unreadable file.
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -43,11 +43,20 @@ function main(args: string[]): number {
     return 2;
   }
 
-  const events = loadSampleEvents(values.events);
+  let events: SampleEvent[];
+  let apps: SynthesizedApp[];
+  try {
+    events = loadSampleEvents(values.events);
+    apps = positionals.map((dir) => SynthesizedApp.read(dir));
+  } catch (e) {
+    // A file that is missing or not what it should be: the message names it.
+    console.error((e as Error).message);
+    return 2;
+  }
   console.log(`${events.length} sample events from ${values.events}, wrapped as EventBridge delivers CloudTrail records.`);
   const failures: string[] = [];
-  for (const dir of positionals) {
-    const app = SynthesizedApp.read(dir);
+  for (const [i, dir] of positionals.entries()) {
+    const app = apps[i];
     const outcome = simulate(app, events);
     printApp(dir, app, outcome, events, emails, top);
     failures.push(...app.stacks.flatMap((stack) => stack.errors.map((error) => `${dir}: error at ${error}`)));

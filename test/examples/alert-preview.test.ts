@@ -2,6 +2,7 @@
  * examples/alert-preview: which events reach which rule (state, read-only calls, region, forwarding
  * to a custom bus), on small apps synthesized here and on the bundled CloudTrail records.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -156,4 +157,26 @@ test('a custom bus no rule of the app forwards to receives every sample event on
   const result = simulate(app, sample(() => undefined));
   expect(result.arrivals.get('central')).toBe(1);
   expect(result.outcomes[0].deliveries).toHaveLength(1);
+});
+
+describe('preview-alerts.ts', () => {
+  const script = path.join(__dirname, '..', '..', 'examples', 'alert-preview', 'preview-alerts.ts');
+  const run = (...args: string[]) => spawnSync('npx', ['ts-node', '--transpile-only', script, ...args], { encoding: 'utf8' });
+
+  test('a folder that is not a cloud assembly is a usage error that names it (exit code 2)', () => {
+    const notAnAssembly = fs.mkdtempSync(path.join(os.tmpdir(), 'not-an-assembly-'));
+    const result = run('--events', RECORDS, notAnAssembly);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${notAnAssembly} is not a cloud assembly`);
+  }, 60_000);
+
+  test('with --fail-without-alerts, an app whose rules alert on none of the events fails (exit code 1)', () => {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'quiet-app-'));
+    const cdkApp = new App({ outdir: app });
+    ruleToTopic(new Stack(cdkApp, 'Quiet', { env: { region: 'us-east-1' } }), 'Nothing', { eventPattern: IamEventPattern.eventNames('DeleteAccountAlias').toEventPattern() });
+    cdkApp.synth();
+    const result = run('--events', RECORDS, '--fail-without-alerts', app);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('none of the sample events raises an alert');
+  }, 60_000);
 });
