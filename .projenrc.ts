@@ -61,7 +61,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
+  // The command line's libraries, bundled into the package (jsii libraries cannot have ordinary
+  // runtime dependencies). commander 14 is the newest that supports Node.js 20.
+  bundledDeps: ['commander@^14.0.3', 'cli-progress@^3.12.0', 'picocolors@^1.1.1'],
+  bin: { 'cdk-iam-change-alerts': 'lib/cli/main.js' },
+
   devDeps: [
+    '@types/cli-progress@^3.11.6',
     'fast-check@^4',
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',
