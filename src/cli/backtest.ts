@@ -1,6 +1,7 @@
 import { isJsonObject, isReadOnlyManagementEvent, JsonObject, principalOf } from './cloudtrail-envelope';
 import { LogFile, LogFileSet } from './log-files';
 import { readEventFile, ReadOptions } from './log-reader';
+import { MatchMemo } from './match-memo';
 import { PatternChoice } from './pattern-source';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
 
@@ -88,6 +89,8 @@ export interface BacktestOptions {
   readonly noisyShare?: number;
   /** At most this many noisy principals per rule. @default 5 */
   readonly maxNoisy?: number;
+  /** Whether to remember answers for events that agree on every field the patterns name (see MatchMemo). @default true */
+  readonly memo?: boolean;
 }
 
 const UNKNOWN_DAY = 'unknown';
@@ -102,6 +105,27 @@ class RuleTally {
   public readonly byDay = new Map<string, number>();
 }
 
+/** Which rules an event matched (one object per distinct set, shared by the events that match it). */
+interface Answer {
+  readonly rules: readonly number[];
+}
+
+/** A count that is raised in place (one Map lookup per event instead of a lookup and a store). */
+interface Counter {
+  n: number;
+}
+
+/** Counts of the current file's events that matched one set of rules. */
+class StagedCounts {
+  public alerts = 0;
+  public readOnly = 0;
+  public readonly byEventName = new Map<string, Counter>();
+  public readonly byPrincipal = new Map<string, Counter>();
+  public readonly byDay = new Map<string, Counter>();
+}
+
+const NO_MATCH: Answer = { rules: [] };
+
 /**
  * Runs rules over events, counting what each rule would alert on. Events come file by file:
  * matches of a file are staged, then committed when the file was read to the end, or dropped
@@ -111,14 +135,12 @@ class RuleTally {
 export class Backtest {
   private readonly matchers: EventPatternMatcher[];
   private readonly tallies: RuleTally[];
-  /** The current file's matches, column by column (one entry per match). */
-  private readonly staged = {
-    rule: [] as number[],
-    eventName: [] as string[],
-    principal: [] as string[],
-    day: [] as string[],
-    readOnly: [] as boolean[],
-  };
+  private readonly index: RulesBySource;
+  private readonly memo: MatchMemo<Answer> | undefined;
+  /** One Answer per distinct set of matched rules, by the rule list (`0,3,`). */
+  private readonly answers = new Map<string, Answer>();
+  /** The current file's counts, by the set of rules matched. */
+  private readonly staged = new Map<Answer, StagedCounts>();
   private stagedEvents = 0;
   private recordsRead = 0;
   private recordsSkipped = 0;
@@ -127,6 +149,8 @@ export class Backtest {
   private readonly problems: InputProblem[] = [];
   private firstDay: string | undefined;
   private lastDay: string | undefined;
+  /** The day of the previous event: consecutive events mostly share it, and reusing the string spares a copy. */
+  private previousDay = UNKNOWN_DAY;
 
   /**
    * @param rules the patterns to run (each must be a valid pattern)
@@ -135,6 +159,8 @@ export class Backtest {
   constructor(private readonly rules: readonly PatternChoice[], private readonly options: BacktestOptions = {}) {
     this.matchers = rules.map((r) => EventPatternMatcher.fromJson(r.json));
     this.tallies = rules.map(() => new RuleTally());
+    this.index = new RulesBySource(rules.map((r) => r.json));
+    this.memo = options.memo === false ? undefined : MatchMemo.forPatterns<Answer>(rules.map((r) => r.json));
   }
 
   /** Events read so far, including those of the file being read. */
@@ -147,41 +173,36 @@ export class Backtest {
     this.stagedEvents++;
     const detail = isJsonObject(event.detail) ? event.detail : undefined;
     // The day of the call: CloudTrail's eventTime (the envelope's time is when EventBridge got it).
-    const time = detail !== undefined && typeof detail.eventTime === 'string' ? detail.eventTime : event.time;
-    const day = typeof time === 'string' && DAY.test(time) ? time.slice(0, 10) : UNKNOWN_DAY;
-    if (day !== UNKNOWN_DAY) {
-      if (this.firstDay === undefined || day < this.firstDay) this.firstDay = day;
-      if (this.lastDay === undefined || day > this.lastDay) this.lastDay = day;
+    const day = this.dayOf(detail !== undefined && typeof detail.eventTime === 'string' ? detail.eventTime : event.time);
+    let answer = this.memo?.lookup(event);
+    if (answer === undefined) {
+      answer = this.match(event);
+      this.memo?.remember(answer);
     }
-    let eventName: string | undefined;
-    let principal = '';
-    let readOnly = false;
-    for (let r = 0; r < this.matchers.length; r++) {
-      if (!this.matchers[r].matchesEvent(event)) continue;
-      if (eventName === undefined) {
-        eventName = detail !== undefined && typeof detail.eventName === 'string' ? detail.eventName : String(event['detail-type']);
-        principal = detail !== undefined ? principalOf(detail) : '(no detail)';
-        readOnly = isReadOnlyManagementEvent(event);
-      }
-      const s = this.staged;
-      s.rule.push(r);
-      s.eventName.push(eventName);
-      s.principal.push(principal);
-      s.day.push(day);
-      s.readOnly.push(readOnly);
+    if (answer === NO_MATCH) return;
+    let counts = this.staged.get(answer);
+    if (counts === undefined) {
+      counts = new StagedCounts();
+      this.staged.set(answer, counts);
     }
+    counts.alerts++;
+    if (isReadOnlyManagementEvent(event)) counts.readOnly++;
+    countOne(counts.byEventName, detail !== undefined && typeof detail.eventName === 'string' ? detail.eventName : String(event['detail-type']));
+    countOne(counts.byPrincipal, detail !== undefined ? principalOf(detail) : '(no detail)');
+    countOne(counts.byDay, day);
   }
 
   /** Counts the staged matches of a file that was read to the end. */
   public commitFile(skippedEntries = 0): void {
-    const s = this.staged;
-    for (let i = 0; i < s.rule.length; i++) {
-      const t = this.tallies[s.rule[i]];
-      t.alerts++;
-      if (s.readOnly[i]) t.readOnly++;
-      increment(t.byEventName, s.eventName[i]);
-      increment(t.byPrincipal, s.principal[i]);
-      increment(t.byDay, s.day[i]);
+    for (const [answer, counts] of this.staged) {
+      for (const r of answer.rules) {
+        const t = this.tallies[r];
+        t.alerts += counts.alerts;
+        t.readOnly += counts.readOnly;
+        for (const [k, c] of counts.byEventName) increment(t.byEventName, k, c.n);
+        for (const [k, c] of counts.byPrincipal) increment(t.byPrincipal, k, c.n);
+        for (const [k, c] of counts.byDay) increment(t.byDay, k, c.n);
+      }
     }
     this.filesRead++;
     this.recordsRead += this.stagedEvents;
@@ -233,13 +254,37 @@ export class Backtest {
     };
   }
 
+  /** The rules that match the event, asked directly (those that can match its source). */
+  private match(event: JsonObject): Answer {
+    let matched = '';
+    const candidates = this.index.rulesFor(event);
+    for (let i = 0; i < candidates.length; i++) {
+      if (this.matchers[candidates[i]].matchesEvent(event)) matched += `${candidates[i]},`;
+    }
+    if (matched === '') return NO_MATCH;
+    let answer = this.answers.get(matched);
+    if (answer === undefined) {
+      answer = { rules: matched.slice(0, -1).split(',').map(Number) };
+      this.answers.set(matched, answer);
+    }
+    return answer;
+  }
+
+  /** `YYYY-MM-DD` of an ISO time, or `unknown`; notes the first and last day seen. */
+  private dayOf(time: unknown): string {
+    if (typeof time !== 'string') return UNKNOWN_DAY;
+    // previousDay is a valid day or 'unknown', which no time starts with.
+    if (time.startsWith(this.previousDay)) return this.previousDay;
+    if (!DAY.test(time)) return UNKNOWN_DAY;
+    const day = time.slice(0, 10);
+    this.previousDay = day;
+    if (this.firstDay === undefined || day < this.firstDay) this.firstDay = day;
+    if (this.lastDay === undefined || day > this.lastDay) this.lastDay = day;
+    return day;
+  }
+
   private clearStaged(): void {
-    const s = this.staged;
-    s.rule.length = 0;
-    s.eventName.length = 0;
-    s.principal.length = 0;
-    s.day.length = 0;
-    s.readOnly.length = 0;
+    this.staged.clear();
     this.stagedEvents = 0;
   }
 
@@ -312,8 +357,58 @@ function suggestExclusion(rule: PatternChoice, noisy: readonly NoisyPrincipal[])
   };
 }
 
-function increment(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function countOne(map: Map<string, Counter>, key: string): void {
+  const counter = map.get(key);
+  if (counter !== undefined) counter.n++;
+  else map.set(key, { n: 1 });
+}
+
+function increment(map: Map<string, number>, key: string, count: number): void {
+  map.set(key, (map.get(key) ?? 0) + count);
+}
+
+/**
+ * Which rules can match an event, by the event's `source`: a rule whose pattern lists exact
+ * `source` values (at the top, or in every branch of a top-level `$or`) cannot match an event
+ * whose `source` is another string, so it is not asked. Rules without such a list are asked
+ * about every event, and every rule about an event whose `source` is not a string. Logs hold
+ * events of every service; most IAM rules then skip most events at the cost of one map lookup.
+ */
+class RulesBySource {
+  private readonly bySource = new Map<string, number[]>();
+  private readonly anySource: number[] = [];
+  private readonly all: number[];
+
+  constructor(patterns: readonly string[]) {
+    const sources = patterns.map((json) => requiredSources(JSON.parse(json)));
+    this.all = patterns.map((_, i) => i);
+    sources.forEach((set, i) => { if (set === undefined) this.anySource.push(i); });
+    const known = new Set(sources.flatMap((set) => (set === undefined ? [] : [...set])));
+    for (const source of known) {
+      this.bySource.set(source, this.all.filter((i) => sources[i] === undefined || sources[i]!.has(source)));
+    }
+  }
+
+  public rulesFor(event: JsonObject): readonly number[] {
+    const source = event.source;
+    if (typeof source !== 'string') return this.all;
+    return this.bySource.get(source) ?? this.anySource;
+  }
+}
+
+/** The exact `source` values a pattern requires, or undefined when it accepts others too. */
+function requiredSources(pattern: unknown): Set<string> | undefined {
+  if (!isJsonObject(pattern)) return undefined;
+  const source = pattern.source;
+  if (Array.isArray(source) && source.length > 0 && source.every((v) => typeof v === 'string')) {
+    return new Set(source as string[]);
+  }
+  const branches = pattern.$or;
+  if (Array.isArray(branches) && branches.length > 0) {
+    const sets = branches.map(requiredSources);
+    if (sets.every((set) => set !== undefined)) return new Set(sets.flatMap((set) => [...set!]));
+  }
+  return undefined;
 }
 
 function sortedCounts(map: Map<string, number>): Count[] {

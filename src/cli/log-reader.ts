@@ -1,5 +1,5 @@
-import { promises as fsp, createReadStream } from 'fs';
-import { Readable, pipeline } from 'stream';
+import { createReadStream, promises as fsp } from 'fs';
+import { Readable } from 'stream';
 import { createGunzip } from 'zlib';
 import { envelopeForRecord, isCloudTrailRecord, isEventBridgeEvent, isJsonObject, JsonObject } from './cloudtrail-envelope';
 
@@ -38,6 +38,11 @@ export interface ReadOptions {
    * far smaller; the cap keeps one odd file from exhausting memory.
    */
   readonly maxDocumentChars?: number;
+  /**
+   * Files up to this many characters are parsed as one document first (see `readEventFile`);
+   * larger ones are scanned for lines as they arrive.
+   */
+  readonly holdChars?: number;
 }
 
 /** Default for `ReadOptions.maxDocumentChars`: 256 Mi characters (V8 strings stop near 512 Mi). */
@@ -51,53 +56,83 @@ const EXPECTED_SHAPES = 'expected CloudTrail records as S3 delivers them ({"Reco
   + 'a JSON array of them, or JSON lines of them';
 
 /**
- * Reads the events of one file, streaming: gzip (detected by its magic bytes, whatever the
- * name) is decompressed as it is read; JSON lines are parsed one line at a time; a file that is
- * one JSON document (CloudTrail writes each log file as a single line) is parsed whole, so
- * memory holds at most one document, never the whole input.
+ * Reads the events of one file, streaming: gzip is decompressed as it is read; JSON lines are
+ * parsed one line at a time; a file that is one JSON document (CloudTrail writes each log file as
+ * a single line) is parsed whole, so memory holds at most one document, never the whole input.
  *
- * A file is JSON lines when its first non-blank line is a complete JSON value; otherwise it is
- * read as one (for example pretty-printed) JSON document. Each value may be `{"Records": [...]}`,
- * an array, an EventBridge event, a CloudTrail record or a corpus entry `{"id", "record"}`.
+ * Gzip is recognised by the name (`.gz`) and, for other names, by its magic bytes; a `.gz` file
+ * that turns out not to be gzip is read as text.
+ *
+ * A file of up to `HOLD_CHARS` characters is parsed as one JSON document first and, when that
+ * fails, read as JSON lines: most files (CloudTrail's) are one document, and are then never
+ * scanned for line breaks. A larger file is JSON lines when its first non-blank line is a
+ * complete JSON value, and otherwise one (for example pretty-printed) document. Each value may be
+ * `{"Records": [...]}`, an array, an EventBridge event, a CloudTrail record or a corpus entry
+ * `{"id", "record"}`.
  */
 export async function readEventFile(file: string, sink: EventSink, options: ReadOptions = {}): Promise<FileReadResult> {
-  const parser = new EventTextParser(sink, options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS);
-  let gzipped: boolean;
-  try {
-    gzipped = await startsWithGzipMagic(file);
-  } catch (e) {
-    return parser.result(`cannot read the file (${(e as Error).message})`);
+  let gzipped = GZIP_NAME.test(file);
+  if (!gzipped) {
+    try {
+      gzipped = await startsWithGzipMagic(file);
+    } catch (e) {
+      return new EventTextParser(sink, 0).result(`cannot read the file (${(e as Error).message})`);
+    }
   }
+  const first = await readStream(file, gzipped, sink, options);
+  if (first.notGzip) return (await readStream(file, false, sink, options)).result;
+  return first.result;
+}
+
+const GZIP_NAME = /\.gz$/i;
+/** Files up to this many characters are parsed whole first (see readEventFile). */
+export const HOLD_CHARS = 16 * 1024 * 1024;
+
+/** What one read of a file gave; `notGzip` when a `.gz` name held no gzip (then it is read again as text). */
+interface StreamOutcome {
+  readonly result: FileReadResult;
+  readonly notGzip?: boolean;
+}
+
+async function readStream(file: string, gzipped: boolean, sink: EventSink, options: ReadOptions): Promise<StreamOutcome> {
+  const parser = new EventTextParser(sink, options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS, options.holdChars ?? HOLD_CHARS);
   const source = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   let text: Readable = source;
   if (gzipped) {
     const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
-    // pipeline() passes a read error of the file on to the gunzip stream, which the loop sees.
-    pipeline(source, gunzip, () => undefined);
+    // A read error of the file ends the gunzip stream with it, so that the loop sees it.
+    source.on('error', (e) => gunzip.destroy(e));
+    source.pipe(gunzip);
     text = gunzip;
   }
   text.setEncoding('utf8');
   let reported = 0;
+  let received = false;
   try {
     for await (const chunk of text) {
+      received = true;
       if (options.onBytes && source.bytesRead > reported) {
         options.onBytes(source.bytesRead - reported);
         reported = source.bytesRead;
       }
       parser.push(chunk as string);
-      if (parser.failure !== undefined) {
-        text.destroy();
-        source.destroy();
-        break;
-      }
+      if (parser.failure !== undefined) break;
     }
   } catch (e) {
-    return parser.result(gzipped ? `truncated or corrupt gzip (${(e as Error).message})` : `cannot read the file (${(e as Error).message})`);
+    const error = e as NodeJS.ErrnoException;
+    if (gzipped && !received && error.code === 'Z_DATA_ERROR' && /header/.test(error.message)) {
+      return { result: parser.result(undefined), notGzip: true };
+    }
+    // Errors of zlib have Z_* codes; the others come from reading the file.
+    const zlib = typeof error.code === 'string' && error.code.startsWith('Z_');
+    return { result: parser.result(zlib ? `truncated or corrupt gzip (${error.message})` : `cannot read the file (${error.message})`) };
   } finally {
+    source.destroy();
+    text.destroy();
     if (options.onBytes && source.bytesRead > reported) options.onBytes(source.bytesRead - reported);
   }
   if (parser.failure === undefined) parser.end();
-  return parser.result(parser.failure);
+  return { result: parser.result(parser.failure) };
 }
 
 /**
@@ -123,7 +158,9 @@ async function startsWithGzipMagic(file: string): Promise<boolean> {
 }
 
 enum Mode {
-  /** No non-blank line seen yet. */
+  /** Holding the text of a small file, to parse it whole at the end. */
+  HOLDING,
+  /** Scanning for lines; no non-blank line seen yet. */
   UNDECIDED,
   LINES,
   DOCUMENT,
@@ -132,7 +169,7 @@ enum Mode {
 /** Splits text into JSON lines or one document as it arrives, and hands out the events. */
 class EventTextParser {
   public failure: string | undefined;
-  private mode = Mode.UNDECIDED;
+  private mode = Mode.HOLDING;
   private pending: string[] = [];
   private pendingChars = 0;
   private line = 0;
@@ -141,12 +178,19 @@ class EventTextParser {
   private readonly problems: string[] = [];
   private firstChunk = true;
 
-  constructor(private readonly sink: EventSink, private readonly maxChars: number) {}
+  constructor(private readonly sink: EventSink, private readonly maxChars: number, private readonly holdChars = HOLD_CHARS) {}
 
   public push(chunk: string): void {
     if (this.firstChunk) {
       this.firstChunk = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    if (this.mode === Mode.HOLDING) {
+      this.hold(chunk);
+      if (this.pendingChars <= this.holdChars || this.failure !== undefined) return;
+      // A large file: from here on, find its lines as they arrive.
+      this.mode = Mode.UNDECIDED;
+      chunk = this.takePending();
     }
     if (this.mode === Mode.DOCUMENT) {
       this.hold(chunk);
@@ -172,6 +216,23 @@ class EventTextParser {
   }
 
   public end(): void {
+    if (this.mode === Mode.HOLDING) {
+      const text = this.takePending();
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // Not one document: JSON lines (or invalid JSON, which reading it line by line reports).
+        this.mode = Mode.UNDECIDED;
+        this.push(text);
+        if (this.failure !== undefined) return;
+        this.end();
+        return;
+      }
+      const shapeProblem = this.deliver(value, 0);
+      if (shapeProblem !== undefined) this.failure = `wrong shape: ${shapeProblem}`;
+      return;
+    }
     if (this.mode !== Mode.DOCUMENT && this.pending.length > 0) {
       // The last line, without a newline after it (it may turn out to start a document).
       this.line++;

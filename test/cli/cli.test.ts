@@ -156,7 +156,7 @@ describe('preview', () => {
   test('an event file that cannot be used is reported and exits 1', async () => {
     const bad = writeText(path.join(dir, 'bad-events.json'), '{"hello": "world"}');
     const run = await cli(['preview', assembly, '--events', bad]);
-    expect([run.code, run.stdout]).toEqual([1, expect.stringContaining('bad-events.json: line 1: wrong shape')]);
+    expect([run.code, run.stdout]).toEqual([1, expect.stringContaining('bad-events.json: wrong shape')]);
   });
 
   test('a rule EventBridge would reject exits 1', async () => {

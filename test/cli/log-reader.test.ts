@@ -16,13 +16,13 @@ interface Read {
   readonly positions: Array<[number, number, string | undefined]>;
 }
 
-async function read(file: string, maxDocumentChars?: number): Promise<Read> {
+async function read(file: string, maxDocumentChars?: number, holdChars?: number): Promise<Read> {
   const events: JsonObject[] = [];
   const positions: Array<[number, number, string | undefined]> = [];
   const result = await readEventFile(file, (event, line, index, id) => {
     events.push(event);
     positions.push([line, index, id]);
-  }, { maxDocumentChars });
+  }, { maxDocumentChars, holdChars });
   return { result, events, positions };
 }
 
@@ -37,6 +37,11 @@ describe('CloudTrail log files as S3 delivers them', () => {
   test('gzip is recognised by its content, whatever the file name', async () => {
     const file = writeCloudTrailLog(path.join(dir, 's3', 'misnamed.json'), [createUser]);
     expect((await read(file)).result.events).toBe(1);
+  });
+
+  test('a .gz file that is not gzip is read as text', async () => {
+    const file = writeText(path.join(dir, 's3', 'plain.json.gz'), JSON.stringify({ Records: [createUser] }));
+    expect((await read(file)).result).toEqual({ events: 1, skippedEntries: 0, entryProblems: [] });
   });
 
   test('reports the bytes read from disk', async () => {
@@ -60,7 +65,7 @@ describe('CloudTrail log files as S3 delivers them', () => {
 
   test('JSON of another shape is a file error saying what was expected and what was found', async () => {
     const file = writeGzip(path.join(dir, 'bad', 'shape.json.gz'), '{"digestStartTime": "2024-01-01T00:00:00Z", "logFiles": []}');
-    expect((await read(file)).result.error).toBe('line 1: wrong shape: expected CloudTrail records as S3 delivers them ({"Records": [...]}), '
+    expect((await read(file)).result.error).toBe('wrong shape: expected CloudTrail records as S3 delivers them ({"Records": [...]}), '
       + 'an EventBridge event, a CloudTrail record, a JSON array of them, or JSON lines of them; found an object with keys digestStartTime, logFiles');
   });
 
@@ -69,7 +74,7 @@ describe('CloudTrail log files as S3 delivers them', () => {
     const { result } = await read(file);
     expect(result.events).toBe(2);
     expect(result.skippedEntries).toBe(1);
-    expect(result.entryProblems[0]).toMatch(/^line 1 Records\[1\]: not a CloudTrail record/);
+    expect(result.entryProblems[0]).toMatch(/^Records\[1\]: not a CloudTrail record/);
   });
 
   test('a pretty-printed Records file is read as one document', async () => {
@@ -111,11 +116,26 @@ describe('JSON lines', () => {
     expect(result.entryProblems).toEqual([expect.stringMatching(/^line 2: invalid JSON/)]);
   });
 
-  test('lines are split correctly across read chunks, multi-byte characters included', async () => {
+  test('a large file is read line by line as it arrives, lines split correctly across chunks, multi-byte characters included', async () => {
     const records = Array.from({ length: 3000 }, (_, i) => ({ ...createUser, eventID: `id-${i}`, userAgent: `agent ✓ ${'é'.repeat(i % 50)}` }));
     const file = writeGzip(path.join(dir, 'lines', 'many.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const { events } = await read(file);
+    // 1000 characters stand for the 16 Mi a real run holds before it looks for lines; the chunks are 256 KiB.
+    const { events, positions } = await read(file, undefined, 1000);
     expect(events.map((e) => (e.detail as JsonObject).userAgent)).toEqual(records.map((r) => r.userAgent));
+    expect(positions[2999]).toEqual([3000, 0, undefined]);
+  });
+
+  test('a small JSON-lines file is read the same way', async () => {
+    const records = Array.from({ length: 300 }, (_, i) => ({ ...createUser, eventID: `id-${i}` }));
+    const file = writeGzip(path.join(dir, 'lines', 'few.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
+    const { events, positions } = await read(file);
+    expect([events.length, positions[299]]).toEqual([300, [300, 0, undefined]]);
+  });
+
+  test('a large pretty-printed document is read whole once its first line is no complete value', async () => {
+    const file = writeText(path.join(dir, 's3', 'large-pretty.json'), JSON.stringify({ Records: [createUser, signIn, getGroup] }, null, 2));
+    const { result } = await read(file, undefined, 100);
+    expect(result).toEqual({ events: 3, skippedEntries: 0, entryProblems: [] });
   });
 });
 
@@ -138,7 +158,7 @@ describe('other JSON documents', () => {
   });
 
   test('an array of things that are no events is the wrong shape', () => {
-    expect(parseEventText('[1, 2]', () => undefined).error).toMatch(/^line 1 \[0\]: not a CloudTrail record/);
+    expect(parseEventText('[1, 2]', () => undefined).error).toMatch(/^\[0\]: not a CloudTrail record/);
   });
 
   test('an empty file gives no events and no error', () => {
