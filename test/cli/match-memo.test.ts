@@ -85,6 +85,18 @@ test('values of different types, and -0 and 0, are different keys', () => {
   expect([memo.lookup({ detail: { n: '0' } }), memo.lookup({ detail: { n: -0 } }), memo.lookup({ detail: { n: 0 } })]).toEqual([undefined, undefined, 'zero']);
 });
 
+test('field names with quotes, backslashes and line separators are read like any other', () => {
+  const name = 'a"b\\c\u2028d';
+  const pattern = JSON.stringify({ detail: { [name]: ['x'] } });
+  const memo = MatchMemo.forPatterns<boolean>([pattern])!;
+  const matcher = EventPatternMatcher.fromJson(pattern);
+  for (const event of [{ detail: { [name]: 'x' } }, { detail: { [name]: 'y' } }, { detail: {} }]) {
+    memo.lookup(event);
+    memo.remember(matcher.matchesEvent(event));
+  }
+  expect([memo.lookup({ detail: { [name]: 'x' } }), memo.lookup({ detail: { [name]: 'y' } }), memo.lookup({ detail: {} })]).toEqual([true, false, false]);
+});
+
 test('a field name that is an Object.prototype member makes no memo', () => {
   expect(MatchMemo.forPatterns(['{"detail": {"constructor": ["x"]}}'])).toBeUndefined();
 });
