@@ -54,6 +54,8 @@ interface Measurement {
   readonly maxRss: number;
   /** RSS after loading, before reading (mostly ts-node and the TypeScript compiler), bytes. */
   readonly baselineRss: number;
+  /** JavaScript heap still in use after reading and a full garbage collection, bytes: what the run retains. */
+  readonly retainedHeap: number;
   readonly alerts?: number;
 }
 
@@ -128,7 +130,7 @@ function uuid(n: number, salt: number): string {
 function measureInChild(mode: 'floor' | 'backtest', files: string[]): Measurement {
   const list = path.join(DATA, `files-${process.pid}.json`);
   fs.writeFileSync(list, JSON.stringify(files));
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--child', mode, list], {
+  const run = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, '--child', mode, list], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
@@ -160,12 +162,15 @@ async function child(mode: string, listFile: string): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  (globalThis as unknown as { gc: () => void }).gc();
   const measurement: Measurement = {
     events,
     seconds,
     sampledPeakRss: peak,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    maxRss,
     baselineRss,
+    retainedHeap: process.memoryUsage().heapUsed,
     ...(alerts !== undefined ? { alerts } : {}),
   };
   console.log(JSON.stringify(measurement));
@@ -252,17 +257,18 @@ async function main(): Promise<void> {
   const small = { floor: measureInChild('floor', quarter), backtest: measureInChild('backtest', quarter) };
   const full = { floor: measureInChild('floor', files), backtest: measureInChild('backtest', files) };
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-  const cell = (m: Measurement) => `${mib(m.sampledPeakRss)} / ${mib(m.maxRss)} (+${mib(m.maxRss - m.baselineRss)})`;
+  const cell = (m: Measurement) => `${mib(m.sampledPeakRss)} / ${mib(m.maxRss)} (+${mib(m.maxRss - m.baselineRss)}), ${mib(m.retainedHeap)}`;
   console.log('');
-  console.log('  peak memory, each side alone in a child process: RSS high-water mark sampled every 10 ms / kernel maxrss');
-  console.log('  (+ growth over the RSS before reading, which is mostly ts-node and the TypeScript compiler)');
-  console.log('  input                         floor                          backtest');
+  console.log('  memory, each side alone in a child process: peak RSS sampled every 10 ms / kernel maxrss (+ growth over the RSS');
+  console.log('  before reading, which is mostly ts-node and the TypeScript compiler), and the heap retained after a full GC at the end');
+  console.log('  input                         floor                                backtest');
   for (const [label, m] of [[`${small.backtest.events.toLocaleString('en-US')} events`, small], [`${full.backtest.events.toLocaleString('en-US')} events`, full]] as const) {
-    console.log(`  ${label.padEnd(28)}  ${cell(m.floor).padEnd(29)}  ${cell(m.backtest)}`);
+    console.log(`  ${label.padEnd(28)}  ${cell(m.floor).padEnd(35)}  ${cell(m.backtest)}`);
   }
   const growth = full.backtest.maxRss / small.backtest.maxRss;
-  console.log(`  backtest peak memory at ${(full.backtest.events / small.backtest.events).toFixed(1)}x the input: ${growth.toFixed(2)}x `
-    + '(flat: what is held is one file and the counts, not the input)');
+  const retained = full.backtest.retainedHeap / small.backtest.retainedHeap;
+  console.log(`  backtest at ${(full.backtest.events / small.backtest.events).toFixed(1)}x the input: peak RSS ${growth.toFixed(2)}x, retained heap ${retained.toFixed(2)}x `
+    + '(what is held is one file and the counts, not the input)');
   console.log(`  (children, reading alone: floor ${k(full.floor.events / full.floor.seconds)}, backtest ${k(full.backtest.events / full.backtest.seconds)})`);
 }
 
