@@ -6,9 +6,10 @@
  * Only Apache-2.0 material is bundled:
  * - DataDog/stratus-red-team: real attack detonation logs, anonymised by their authors (some
  *   regions and IP addresses are mangled on purpose, e.g. `ap-isob-central-3r`).
- *   Copyright Datadog, Inc. and the Stratus Red Team contributors, Apache License 2.0.
  * - panther-labs/panther-analysis: detection-rule test logs (hand-edited by their authors).
- *   Copyright Panther Labs Inc. and the panther-analysis contributors, Apache License 2.0.
+ *
+ * (c) the respective authors of DataDog/stratus-red-team and panther-labs/panther-analysis,
+ * Apache License 2.0 (see NOTICE).
  *
  * Each entry names its source file and revision. Records are kept as minified JSON text (parsed
  * on use), so that this module stays data and no code can change them by accident.
