@@ -26,6 +26,7 @@ export enum JsonToken {
 /** Jackson's `StreamReadConstraints` defaults, which event-ruler runs with. */
 export const JACKSON_MAX_NESTING_DEPTH = 1000;
 export const JACKSON_MAX_NUMBER_LENGTH = 1000;
+export const JACKSON_MAX_NAME_LENGTH = 50000;
 /** Jackson shows at most this many characters of the source in a location. */
 const JACKSON_MAX_SOURCE_SNIPPET = 500;
 
@@ -198,6 +199,9 @@ export class JsonTokenReader {
       }
       this.pos++;
       this.fieldName = this.readStringContent(true);
+      if (this.fieldName.length > JACKSON_MAX_NAME_LENGTH) {
+        this.fail(`Name length (${this.fieldName.length}) exceeds the maximum allowed (${JACKSON_MAX_NAME_LENGTH}, from \`StreamReadConstraints.getMaxNameLength()\`)`);
+      }
       ch = this.skipWhitespace();
       if (ch !== 0x3a /* : */) {
         if (ch < 0) {
