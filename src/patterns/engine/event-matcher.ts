@@ -1,606 +1,464 @@
 /**
- * Matching a compiled pattern against an event, with event-ruler's array consistency
- * (`Machine.rulesForJSONEvent` / `ACFinder`).
+ * Matching a compiled pattern against an event, as event-ruler 2's `Machine.rulesForJSONEvent` (its
+ * default `StructuredFinder`) does for a machine that holds only this pattern.
  *
  * A pattern is a list of sub-rules (one per `$or` combination); it matches when any sub-rule does. A
- * sub-rule's fields are visited in sorted name order, as event-ruler chains them. Each field takes
- * either one event value that passes one of its tests, or (with `exists: false`) no value at all.
- * Values taken from inside event arrays must be compatible: for every array two taken values both
- * sit in, they sit in the same element. An `exists: false` field counts as absent when no value of
- * that name is compatible with the values taken for the fields before it (event-ruler checks absence
- * against what it has matched so far, so this depends on field order, exactly as there).
+ * sub-rule is a set of fields (flattened names such as `detail.eventName`), each with a list of tests.
  *
- * Only the paths a pattern names are walked. A flattened name such as `a.b.c` is found under any
- * split of the event's keys (`a` -> `b` -> `c`, `a.b` -> `c`, `a.b.c`, ...), as event-ruler joins
- * nested keys with dots. Scalars directly inside an array are not array members in event-ruler's
- * bookkeeping; objects and arrays inside an array are.
+ * Two ways to decide:
+ * - Quick: walk the event object along each field's keys. Exact when no value of the sub-rule's fields
+ *   sits in an object or array inside an array (and the object was read faithfully, see
+ *   event-text-check.ts): such values are compatible with any others, so each field holds or fails on
+ *   its own, in any order.
+ * - Exact (`RulerEvent` and `matchesExactly`): event-ruler's walk over the fields in name order, with
+ *   array memberships, including how its `FieldIndex.getConsistent` narrows a field's values to the
+ *   element of the first constrained array (in the membership table's order) the field has values in.
+ *
+ * Names: event-ruler joins the keys of a path with dots and reads a key only if the machine uses it
+ * (`UsedSteps`), so a field `a.b.c` is found under any split of the event's keys into used ones
+ * (`a` -> `b` -> `c`, `a.b` -> `c`, `a.b.c`, ...).
  */
-import { NumberToken } from './comparable-number';
-import { RepeatedKey } from './event-reader';
+import { IntIntMap, NO_VALUE } from './int-int-map';
 import { SubRule } from './pattern-compiler';
+import { RulerEvent, RulerValue, UsedSteps } from './ruler-event';
+import { fieldsInNumericMachines } from './shared-byte-machines';
 import { EventScalar, ValuePattern, ValuePredicate, compileValuePredicate } from './value-patterns';
 
-/** Deepest array-in-array nesting followed on one path (guards against cyclic objects). */
-export const MAX_ARRAY_NESTING = 10000;
+/** Outcomes of a field, or of a sub-rule, on the quick path. */
+export const FAILS = 0;
+export const HOLDS = 1;
+/** Values in arrays or several spellings of the name: only the exact path can decide. */
+export const NEEDS_EXACT = 2;
 
-/** One step of array membership: the value sits in element `index` of `array`; `parent` is the enclosing one. */
-interface Membership {
-  readonly array: object;
-  readonly index: number;
-  readonly parent: Membership | undefined;
-  readonly depth: number;
-}
-
-interface KeyChoice {
-  /** The event key to look up: one or more name segments joined with dots. */
-  readonly key: string;
-  /** Segment index after this key. */
-  readonly next: number;
-  /** The key names an `Object.prototype` member, so it must be an own property. */
-  readonly guarded: boolean;
-}
-
-/** A field of a sub-rule, compiled. */
+/** A field of a sub-rule, compiled; shared by the sub-rules of a pattern with the same name and tests. */
 export class FieldCondition {
   public readonly segmentCount: number;
-  /** For each segment index, the keys that can be looked up there. */
-  public readonly keyChoices: readonly (readonly KeyChoice[])[];
-  /** The same, flattened for the direct walk: keys and next segment indexes per level. */
+  /** For each segment index, the used keys that can be looked up there and the segment after each. */
   public readonly levelKeys: readonly (readonly string[])[];
   public readonly levelNext: readonly (readonly number[])[];
-  /** Whether some key must be checked as an own property (names like `constructor`). */
-  public readonly anyGuarded: boolean;
+  /** Whether some key names an `Object.prototype` member (`constructor`, `__proto__`): own properties only. */
+  public readonly guarded: boolean;
   public readonly allowsAbsence: boolean;
-  public readonly test: ValuePredicate;
   public readonly hasValueTests: boolean;
+  public readonly test: ValuePredicate;
+  /** Whether the value tests are only exact strings (cheap and selective: tried first). */
+  public readonly exactStringsOnly: boolean;
+  /** Quick-path outcome memo within one matching call (`stamp` is the call's number). */
+  public stamp = 0;
+  public outcome = FAILS;
 
-  constructor(public readonly name: string, patterns: readonly ValuePattern[]) {
+  constructor(public readonly name: string, patterns: readonly ValuePattern[], used: UsedSteps, inNumericMachine: boolean) {
     const segments = name.split('.');
     this.segmentCount = segments.length;
-    const choices: KeyChoice[][] = [];
+    const keys: string[][] = [];
+    const next: number[][] = [];
+    let guarded = false;
     for (let i = 0; i < segments.length; i++) {
-      const list: KeyChoice[] = [];
+      const levelKeys: string[] = [];
+      const levelNext: number[] = [];
       let key = segments[i];
       for (let j = i + 1; j <= segments.length; j++) {
-        list.push({ key, next: j, guarded: key in Object.prototype });
+        if (used.isUsed(key)) {
+          levelKeys.push(key);
+          levelNext.push(j);
+          guarded = guarded || key in Object.prototype;
+        }
         if (j < segments.length) {
           key += '.' + segments[j];
         }
       }
-      choices.push(list);
+      keys.push(levelKeys);
+      next.push(levelNext);
     }
-    this.keyChoices = choices;
-    this.levelKeys = choices.map((list) => list.map((c) => c.key));
-    this.levelNext = choices.map((list) => list.map((c) => c.next));
-    this.anyGuarded = choices.some((list) => list.some((c) => c.guarded));
+    this.levelKeys = keys;
+    this.levelNext = next;
+    this.guarded = guarded;
     this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
     const valueTests = patterns.filter((p) => !(p.kind === 'exists' && !p.exists));
     this.hasValueTests = valueTests.length > 0;
-    this.test = compileValuePredicate(valueTests);
+    this.test = compileValuePredicate(valueTests, inNumericMachine);
+    this.exactStringsOnly = this.hasValueTests && !this.allowsAbsence && valueTests.every((p) => p.kind === 'exact-string');
   }
 }
 
-/** Values found for one field name, each with its array membership (undefined outside arrays). */
-class FieldValues {
-  public readonly values: EventScalar[] = [];
-  public readonly memberships: (Membership | undefined)[] = [];
-  public inArrays = false;
+/** A sub-rule ready to run. */
+export class CompiledSubRule {
+  /** Fields in event-ruler's order (sorted by name, as `addPatternRule` chains them). */
+  public readonly fields: readonly FieldCondition[];
+  /** The same fields in the order the quick path tries them (most selective first). */
+  public readonly quickOrder: readonly FieldCondition[];
 
-  public clear(): void {
-    if (this.values.length > 0) {
-      this.values.length = 0;
-      this.memberships.length = 0;
-    }
-    this.inArrays = false;
-  }
-
-  public add(value: EventScalar, membership: Membership | undefined): void {
-    this.values.push(value);
-    this.memberships.push(membership);
-    if (membership !== undefined) {
-      this.inArrays = true;
-    }
+  constructor(fields: FieldCondition[]) {
+    this.fields = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rank = (f: FieldCondition) => (f.exactStringsOnly ? 0 : 1) * 1000 + f.segmentCount;
+    this.quickOrder = [...fields].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberToken) && !(v instanceof RepeatedKey);
-}
-
-function member(array: object, index: number, parent: Membership | undefined): Membership {
-  const depth = parent === undefined ? 1 : parent.depth + 1;
-  if (depth > MAX_ARRAY_NESTING) {
-    throw new Error(`Event arrays are nested more than ${MAX_ARRAY_NESTING} deep (or the event object is cyclic)`);
-  }
-  return { array, index, parent, depth };
-}
-
-// Work stacks reused across calls (matching is synchronous and never re-entered).
-const walkNodes: unknown[] = [];
-const walkSegments: number[] = [];
-const walkMemberships: (Membership | undefined)[] = [];
-
-/** Collect every value the event holds under the field's name. */
-function collectValues(root: Record<string, unknown>, field: FieldCondition, out: FieldValues): void {
-  out.clear();
-  const end = field.segmentCount;
-  const base = walkNodes.length;
-  walkNodes.push(root);
-  walkSegments.push(0);
-  walkMemberships.push(undefined);
-  while (walkNodes.length > base) {
-    const node = walkNodes.pop();
-    const seg = walkSegments.pop()!;
-    const membership = walkMemberships.pop();
-    if (seg === end) {
-      // Leaf position: node is a value, an array of values, or repeated values.
-      addLeaf(node, membership, out);
-      continue;
-    }
-    if (seg < 0) {
-      // An array (or repeated key) met on the way down at segment ~seg.
-      descendInto(node, ~seg, membership, out);
-      continue;
-    }
-    const obj = node as Record<string, unknown>;
-    const choices = field.keyChoices[seg];
-    for (let c = 0; c < choices.length; c++) {
-      const choice = choices[c];
-      const child = choice.guarded
-        ? (Object.prototype.hasOwnProperty.call(obj, choice.key) ? obj[choice.key] : undefined)
-        : obj[choice.key];
-      if (child === undefined) {
-        continue;
-      }
-      if (choice.next === end) {
-        if (typeof child !== 'object' || child === null) {
-          if (typeof child !== 'function' && typeof child !== 'symbol' && typeof child !== 'bigint') {
-            out.add(child as EventScalar, membership);
-          }
-        } else if (child instanceof NumberToken) {
-          out.add(child, membership);
-        } else if (Array.isArray(child) || child instanceof RepeatedKey) {
-          walkNodes.push(child);
-          walkSegments.push(end);
-          walkMemberships.push(membership);
-        }
-      } else if (isPlainObject(child)) {
-        walkNodes.push(child);
-        walkSegments.push(choice.next);
-        walkMemberships.push(membership);
-      } else if (Array.isArray(child) || child instanceof RepeatedKey) {
-        walkNodes.push(child);
-        walkSegments.push(~choice.next);
-        walkMemberships.push(membership);
-      }
-    }
-  }
-}
-
-function addLeaf(node: unknown, membership: Membership | undefined, out: FieldValues): void {
-  if (node instanceof RepeatedKey) {
-    for (const v of node.values) {
-      if (typeof v !== 'object' || v === null || v instanceof NumberToken) {
-        out.add(v as EventScalar, membership);
-      } else if (Array.isArray(v)) {
-        pushLeaf(v, membership);
-      }
-    }
-    return;
-  }
-  const array = node as unknown[];
+/** Whether an array holds an object or array (whose values would carry array membership). */
+function holdsContainer(array: unknown[]): boolean {
   for (let i = 0; i < array.length; i++) {
     const el = array[i];
-    if (el === undefined || typeof el === 'function' || typeof el === 'symbol' || typeof el === 'bigint') {
-      continue;
-    }
-    if (typeof el !== 'object' || el === null || el instanceof NumberToken) {
-      out.add(el as EventScalar, membership);
-    } else if (Array.isArray(el)) {
-      pushLeaf(el, member(array, i, membership));
-    }
-  }
-}
-
-function pushLeaf(node: unknown, membership: Membership | undefined): void {
-  walkNodes.push(node);
-  walkSegments.push(-0x7fffffff - 1);
-  walkMemberships.push(membership);
-}
-
-function descendInto(node: unknown, seg: number, membership: Membership | undefined, out: FieldValues): void {
-  if (seg === 0x7fffffff) {
-    // Marker from pushLeaf: a nested array at the leaf position.
-    addLeaf(node, membership, out);
-    return;
-  }
-  if (node instanceof RepeatedKey) {
-    for (const v of node.values) {
-      if (isPlainObject(v)) {
-        walkNodes.push(v);
-        walkSegments.push(seg);
-        walkMemberships.push(membership);
-      } else if (Array.isArray(v)) {
-        walkNodes.push(v);
-        walkSegments.push(~seg);
-        walkMemberships.push(membership);
-      }
-    }
-    return;
-  }
-  const array = node as unknown[];
-  for (let i = 0; i < array.length; i++) {
-    const el = array[i];
-    if (isPlainObject(el)) {
-      walkNodes.push(el);
-      walkSegments.push(seg);
-      walkMemberships.push(member(array, i, membership));
-    } else if (Array.isArray(el)) {
-      walkNodes.push(el);
-      walkSegments.push(~seg);
-      walkMemberships.push(member(array, i, membership));
-    }
-  }
-}
-
-/** Values of one field arranged by array membership, root first, to enumerate compatible ones fast. */
-class MembershipTrie {
-  public readonly here: number[] = [];
-  public readonly below = new Map<object, Map<number, MembershipTrie>>();
-
-  public insert(path: Membership[], valueIndex: number): void {
-    let node: MembershipTrie = this;
-    for (let i = path.length - 1; i >= 0; i--) {
-      const m = path[i];
-      let byIndex = node.below.get(m.array);
-      if (!byIndex) {
-        byIndex = new Map();
-        node.below.set(m.array, byIndex);
-      }
-      let next = byIndex.get(m.index);
-      if (!next) {
-        next = new MembershipTrie();
-        byIndex.set(m.index, next);
-      }
-      node = next;
-    }
-    node.here.push(valueIndex);
-  }
-
-  /** All value indexes compatible with the chosen memberships (iterative: nesting can be deep). */
-  public compatible(chosen: Map<object, number>, out: number[]): void {
-    const pending: MembershipTrie[] = [this];
-    const free: MembershipTrie[] = [];
-    while (pending.length > 0) {
-      const node = pending.pop()!;
-      for (const v of node.here) {
-        out.push(v);
-      }
-      for (const [array, byIndex] of node.below) {
-        const index = chosen.get(array);
-        if (index !== undefined) {
-          const child = byIndex.get(index);
-          if (child) {
-            pending.push(child);
-          }
-        } else {
-          // Nothing inside an array that was not chosen can have been chosen: take all of it.
-          for (const child of byIndex.values()) {
-            free.push(child);
-          }
-        }
-      }
-    }
-    while (free.length > 0) {
-      const node = free.pop()!;
-      for (const v of node.here) {
-        out.push(v);
-      }
-      for (const byIndex of node.below.values()) {
-        for (const child of byIndex.values()) {
-          free.push(child);
-        }
-      }
-    }
-  }
-
-  /** Whether any value is compatible with the chosen memberships. */
-  public anyCompatible(chosen: Map<object, number>): boolean {
-    const pending: MembershipTrie[] = [this];
-    while (pending.length > 0) {
-      const node = pending.pop()!;
-      if (node.here.length > 0) {
-        return true;
-      }
-      for (const [array, byIndex] of node.below) {
-        const index = chosen.get(array);
-        if (index === undefined) {
-          if (byIndex.size > 0) {
-            return true;
-          }
-        } else {
-          const child = byIndex.get(index);
-          if (child) {
-            pending.push(child);
-          }
-        }
-      }
-    }
-    return false;
-  }
-}
-
-function membershipPath(m: Membership | undefined): Membership[] {
-  const path: Membership[] = [];
-  for (let p = m; p !== undefined; p = p.parent) {
-    path.push(p);
-  }
-  return path;
-}
-
-/** A field whose values sit in arrays, prepared for the consistency search. */
-interface ArrayField {
-  readonly condition: FieldCondition;
-  readonly values: EventScalar[];
-  readonly paths: Membership[][];
-  /** Values that pass the field's tests. */
-  readonly candidates: MembershipTrie;
-  /** All values (for the absence check). */
-  readonly everything: MembershipTrie;
-}
-
-function prepareArrayField(condition: FieldCondition, found: FieldValues): ArrayField {
-  const values = found.values.slice();
-  const paths = found.memberships.map(membershipPath);
-  const candidates = new MembershipTrie();
-  const everything = new MembershipTrie();
-  for (let i = 0; i < values.length; i++) {
-    everything.insert(paths[i], i);
-    if (condition.hasValueTests && condition.test(values[i])) {
-      candidates.insert(paths[i], i);
-    }
-  }
-  return { condition, values, paths, candidates, everything };
-}
-
-interface SearchFrame {
-  /** Candidate value indexes compatible with the memberships chosen before this field. */
-  readonly options: number[];
-  next: number;
-  /** Arrays this frame's current choice added to the chosen memberships. */
-  added: object[];
-  absenceTried: boolean;
-  readonly memoKey: string;
-}
-
-/**
- * Depth-first search for compatible choices over the array fields (in name order), with failed states
- * remembered by the memberships that still matter, so large arrays do not make it explode.
- */
-function searchConsistent(fields: ArrayField[]): boolean {
-  const n = fields.length;
-  // An array matters to fields k.. if one of them has values inside it: remember its last field.
-  const arrayIds = new Map<object, number>();
-  const lastField = new Map<object, number>();
-  for (let k = 0; k < n; k++) {
-    for (const path of fields[k].paths) {
-      for (const m of path) {
-        if (!arrayIds.has(m.array)) {
-          arrayIds.set(m.array, arrayIds.size);
-        }
-        lastField.set(m.array, k);
-      }
-    }
-  }
-  const chosen = new Map<object, number>();
-  const failed = new Set<string>();
-  const keyFor = (k: number): string => {
-    const parts: number[] = [];
-    for (const [array, index] of chosen) {
-      if (lastField.get(array)! >= k) {
-        parts.push(arrayIds.get(array)!, index);
-      }
-    }
-    return `${k}:${parts.join(',')}`;
-  };
-  const open = (k: number): SearchFrame | undefined => {
-    const memoKey = keyFor(k);
-    if (failed.has(memoKey)) {
-      return undefined;
-    }
-    const options: number[] = [];
-    fields[k].candidates.compatible(chosen, options);
-    return { options, next: 0, added: [], absenceTried: false, memoKey };
-  };
-  const undo = (frame: SearchFrame): void => {
-    for (const array of frame.added) {
-      chosen.delete(array);
-    }
-    frame.added = [];
-  };
-
-  const stack: SearchFrame[] = [];
-  const first = open(0);
-  if (!first) {
-    return false;
-  }
-  stack.push(first);
-  while (stack.length > 0) {
-    const k = stack.length - 1;
-    const frame = stack[k];
-    undo(frame);
-    let advanced = false;
-    while (frame.next < frame.options.length) {
-      const valueIndex = frame.options[frame.next++];
-      for (const m of fields[k].paths[valueIndex]) {
-        if (!chosen.has(m.array)) {
-          chosen.set(m.array, m.index);
-          frame.added.push(m.array);
-        }
-      }
-      advanced = true;
-      break;
-    }
-    if (!advanced && !frame.absenceTried) {
-      frame.absenceTried = true;
-      const field = fields[k];
-      if (field.condition.allowsAbsence && !field.everything.anyCompatible(chosen)) {
-        advanced = true;
-      }
-    }
-    if (!advanced) {
-      failed.add(frame.memoKey);
-      stack.pop();
-      continue;
-    }
-    if (k + 1 === n) {
+    if (typeof el === 'object' && el !== null) {
       return true;
-    }
-    const child = open(k + 1);
-    if (child) {
-      stack.push(child);
     }
   }
   return false;
 }
 
-/** A sub-rule ready to run: its fields in event-ruler's (sorted name) order. */
-export class CompiledSubRule {
-  public readonly fields: readonly FieldCondition[];
-
-  constructor(rule: SubRule) {
-    const names = Array.from(rule.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    this.fields = names.map((name) => new FieldCondition(name, rule.get(name)!));
-  }
+function isScalar(v: unknown): v is EventScalar {
+  const t = typeof v;
+  return t === 'string' || t === 'number' || t === 'boolean' || v === null;
 }
 
-const scratch = new FieldValues();
-
-/** Value types a JSON event can hold (objects aside); anything else in a JS object is ignored. */
-function isJsonScalarType(t: string): boolean {
-  return t === 'string' || t === 'number' || t === 'boolean';
-}
-
-const FIELD_FAILS = 0;
-const FIELD_HOLDS = 1;
-const FIELD_IN_ARRAYS = 2;
-
-/**
- * The common case without the general walk: follow the field's keys through plain objects while
- * exactly one key matches at each level. Returns FIELD_IN_ARRAYS (or falls back) when arrays or
- * several dotted spellings of the name are met.
- */
-function evaluateDirectly(event: Record<string, unknown>, field: FieldCondition): number {
-  if (field.anyGuarded) {
-    return evaluateByWalk(event, field);
-  }
+/** The quick outcome of one field on an event object. */
+function evaluateQuickly(event: Record<string, unknown>, field: FieldCondition): number {
   const end = field.segmentCount;
-  const levelKeys = field.levelKeys;
+  const absent = field.allowsAbsence ? HOLDS : FAILS;
   let node: Record<string, unknown> = event;
   let seg = 0;
   for (;;) {
-    const keys = levelKeys[seg];
-    let child: unknown = node[keys[0]];
+    const keys = field.levelKeys[seg];
+    let child: unknown;
     let next = seg + 1;
-    for (let c = 1; c < keys.length; c++) {
-      const v = node[keys[c]];
-      if (v !== undefined) {
-        if (child !== undefined) {
-          return evaluateByWalk(event, field);
+    if (keys.length === 1) {
+      const key = keys[0];
+      child = field.guarded && !Object.prototype.hasOwnProperty.call(node, key) ? undefined : node[key];
+      next = field.levelNext[seg][0];
+    } else {
+      for (let c = 0; c < keys.length; c++) {
+        const key = keys[c];
+        const v = field.guarded && !Object.prototype.hasOwnProperty.call(node, key) ? undefined : node[key];
+        if (v !== undefined) {
+          if (child !== undefined) {
+            // The name is spelled more than one way in this event: leave it to the exact path.
+            return NEEDS_EXACT;
+          }
+          child = v;
+          next = field.levelNext[seg][c];
         }
-        child = v;
-        next = field.levelNext[seg][c];
       }
     }
     if (child === undefined) {
-      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+      return absent;
     }
     if (next === end) {
-      if (typeof child !== 'object' || child === null) {
-        if (child !== null && !isJsonScalarType(typeof child)) {
-          return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
-        }
-        return field.hasValueTests && field.test(child as EventScalar) ? FIELD_HOLDS : FIELD_FAILS;
+      if (isScalar(child)) {
+        return field.hasValueTests && field.test(child) ? HOLDS : FAILS;
       }
       if (Array.isArray(child)) {
-        // Scalars straight inside an array are not array members: test them here.
-        let anyValue = false;
+        // Scalars straight inside an array have no membership; an array inside gives its values one.
+        let present = false;
+        let passed = false;
         for (let i = 0; i < child.length; i++) {
           const el = child[i];
-          if (el === null || isJsonScalarType(typeof el)) {
-            anyValue = true;
-            if (field.hasValueTests && field.test(el as EventScalar)) {
-              return FIELD_HOLDS;
-            }
-          } else if (Array.isArray(el) || el instanceof NumberToken || el instanceof RepeatedKey) {
-            return evaluateByWalk(event, field);
+          if (isScalar(el)) {
+            present = true;
+            passed = passed || (field.hasValueTests && field.test(el));
+          } else if (Array.isArray(el)) {
+            return NEEDS_EXACT;
           }
         }
-        return !anyValue && field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+        return passed ? HOLDS : present ? FAILS : absent;
       }
-      if (child instanceof NumberToken || child instanceof RepeatedKey) {
-        return evaluateByWalk(event, field);
-      }
-      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+      // An object here only has longer names; anything else is not a JSON value.
+      return absent;
     }
     if (typeof child !== 'object' || child === null) {
-      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+      return absent;
     }
-    if (Array.isArray(child) || child instanceof RepeatedKey) {
-      return evaluateByWalk(event, field);
-    }
-    if (child instanceof NumberToken) {
-      return field.allowsAbsence ? FIELD_HOLDS : FIELD_FAILS;
+    if (Array.isArray(child)) {
+      return holdsContainer(child) ? NEEDS_EXACT : absent;
     }
     node = child as Record<string, unknown>;
     seg = next;
   }
 }
 
-/** The general case: collect every value under the name, with memberships. */
-function evaluateByWalk(event: Record<string, unknown>, field: FieldCondition): number {
-  collectValues(event, field, scratch);
-  if (scratch.inArrays) {
-    return FIELD_IN_ARRAYS;
-  }
-  const values = scratch.values;
-  if (field.hasValueTests) {
-    for (let i = 0; i < values.length; i++) {
-      if (field.test(values[i])) {
-        return FIELD_HOLDS;
-      }
-    }
-  }
-  return field.allowsAbsence && values.length === 0 ? FIELD_HOLDS : FIELD_FAILS;
+// ---- the exact path ----
+
+/** A field's values in one event, indexed as `StructuredFinder.FieldIndex` indexes them. */
+interface IndexedField {
+  readonly values: readonly RulerValue[];
+  /** Array id -> element index -> positions in `values`. */
+  readonly byElement: Map<number, Map<number, number[]>> | undefined;
 }
 
-/** Whether the event matches the sub-rule. */
-export function matchSubRule(rule: CompiledSubRule, event: Record<string, unknown>): boolean {
-  const fields = rule.fields;
-  let arrayFields: ArrayField[] | undefined;
-  for (let f = 0; f < fields.length; f++) {
-    const field = fields[f];
-    const outcome = evaluateDirectly(event, field);
-    if (outcome === FIELD_FAILS) {
+const NO_VALUES: IndexedField = { values: [], byElement: undefined };
+
+function indexField(values: readonly RulerValue[] | undefined): IndexedField {
+  if (!values) {
+    return NO_VALUES;
+  }
+  let byElement: Map<number, Map<number, number[]>> | undefined;
+  for (let pos = 0; pos < values.length; pos++) {
+    values[pos].membership.some((array, index) => {
+      byElement ??= new Map();
+      let byIndex = byElement.get(array);
+      if (!byIndex) {
+        byIndex = new Map();
+        byElement.set(array, byIndex);
+      }
+      const list = byIndex.get(index);
+      if (list) {
+        list.push(pos);
+      } else {
+        byIndex.set(index, [pos]);
+      }
+      return false;
+    });
+  }
+  return { values, byElement };
+}
+
+/** `ArrayMembership.checkArrayConsistency`: the combined membership, or undefined when inconsistent. */
+function combine(soFar: IntIntMap, membership: IntIntMap): IntIntMap | undefined {
+  if (soFar.size === 0) {
+    return membership.size === 0 ? soFar : membership.clone();
+  }
+  let combined: IntIntMap | undefined;
+  const inconsistent = membership.some((array, index) => {
+    const chosen = soFar.get(array);
+    if (chosen === NO_VALUE) {
+      (combined ??= soFar.clone()).put(array, index);
       return false;
     }
-    if (outcome === FIELD_IN_ARRAYS) {
-      // Values outside arrays are compatible with anything, so only these fields need the search.
-      if (!scratch.inArrays) {
-        collectValues(event, field, scratch);
-      }
-      (arrayFields ??= []).push(prepareArrayField(field, scratch));
-    }
-  }
-  return arrayFields === undefined || searchConsistent(arrayFields);
+    return chosen !== index;
+  });
+  return inconsistent ? undefined : combined ?? soFar;
 }
 
-/** Whether the event matches any of the sub-rules. */
-export function matchAny(rules: readonly CompiledSubRule[], event: Record<string, unknown>): boolean {
-  for (let i = 0; i < rules.length; i++) {
-    if (matchSubRule(rules[i], event)) {
+function consistent(soFar: IntIntMap, membership: IntIntMap): boolean {
+  if (soFar.size === 0 || membership.size === 0) {
+    return true;
+  }
+  return !membership.some((array, index) => {
+    const chosen = soFar.get(array);
+    return chosen !== NO_VALUE && chosen !== index;
+  });
+}
+
+/**
+ * `FieldIndex.getConsistent`: all values when nothing is constrained; otherwise, for the first array in
+ * the constraint table's order that the field has values in, only the values in the chosen element
+ * (checked against the other constraints when there are several). Values of the field outside that
+ * array are dropped, even when they would be consistent: event-ruler answers so.
+ */
+function consistentCandidates(field: IndexedField, constraints: IntIntMap): readonly number[] | undefined {
+  const all = field.values;
+  if (all.length === 0) {
+    return undefined;
+  }
+  const byElement = field.byElement;
+  if (constraints.size > 0 && byElement !== undefined) {
+    let found: readonly number[] | undefined | null = null;
+    constraints.some((array, index) => {
+      const byIndex = byElement.get(array);
+      if (!byIndex) {
+        return false;
+      }
+      const inElement = byIndex.get(index);
+      if (!inElement) {
+        found = undefined;
+      } else if (constraints.size <= 1) {
+        found = inElement;
+      } else {
+        const kept = inElement.filter((pos) => consistent(constraints, all[pos].membership));
+        found = kept.length > 0 ? kept : undefined;
+      }
       return true;
+    });
+    if (found !== null) {
+      return found;
+    }
+  }
+  return all.map((_, pos) => pos);
+}
+
+interface WalkFrame {
+  readonly k: number;
+  readonly constraints: IntIntMap;
+  readonly memoKey: string;
+  /** 0: absence not tried yet; 1: values; 2: exhausted. */
+  phase: number;
+  candidates: readonly number[] | undefined;
+  next: number;
+}
+
+/**
+ * `StructuredFinder.walk` for one sub-rule: does some choice, field by field in name order, of a
+ * value passing the field's tests (or, for `exists: false`, no value consistent with the choices so
+ * far) keep every array consistent? Failed states are remembered; the memo key keeps the membership
+ * table's layout (which decides later choices) but forgets the element chosen in arrays that no later
+ * field has values in, so independent arrays do not multiply the work.
+ */
+export function matchesExactly(rule: CompiledSubRule, event: ExactEvent): boolean {
+  const fields = rule.fields;
+  const n = fields.length;
+  const indexed = fields.map((f) => event.field(f.name));
+  const passes = fields.map((f, k) => event.passes(f, indexed[k]));
+  // Arrays that fields k.. have values in.
+  const relevant: Set<number>[] = new Array(n + 1);
+  relevant[n] = new Set();
+  for (let k = n - 1; k >= 0; k--) {
+    const set = new Set(relevant[k + 1]);
+    for (const v of indexed[k].values) {
+      v.membership.some((array) => {
+        set.add(array);
+        return false;
+      });
+    }
+    relevant[k] = set;
+  }
+  const memoKey = (k: number, c: IntIntMap): string => {
+    if (c.size === 0) {
+      return String(k);
+    }
+    const r = relevant[k];
+    let key = `${k}|${c.capacity}|`;
+    for (let slot = 0; slot < c.capacity; slot++) {
+      const array = c.keyAt(slot);
+      key += array < 0 ? ',' : r.has(array) ? `${array}:${c.valueAt(slot)},` : `${array},`;
+    }
+    return key;
+  };
+  const failed = new Set<string>();
+  const stack: WalkFrame[] = [{ k: 0, constraints: IntIntMap.EMPTY, memoKey: '0', phase: 0, candidates: undefined, next: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const field = fields[frame.k];
+    const found = indexed[frame.k];
+    let chosen: IntIntMap | undefined;
+    if (frame.phase === 0) {
+      frame.phase = 1;
+      if (field.allowsAbsence && !found.values.some((v) => consistent(frame.constraints, v.membership))) {
+        chosen = frame.constraints;
+      }
+    }
+    if (chosen === undefined && frame.phase === 1 && field.hasValueTests) {
+      frame.candidates ??= consistentCandidates(found, frame.constraints) ?? [];
+      const ok = passes[frame.k];
+      while (chosen === undefined && frame.next < frame.candidates.length) {
+        const pos = frame.candidates[frame.next++];
+        if (ok[pos]) {
+          chosen = combine(frame.constraints, found.values[pos].membership);
+        }
+      }
+    }
+    if (chosen === undefined) {
+      frame.phase = 2;
+      failed.add(frame.memoKey);
+      stack.pop();
+      continue;
+    }
+    if (frame.k + 1 === n) {
+      return true;
+    }
+    const key = memoKey(frame.k + 1, chosen);
+    if (!failed.has(key)) {
+      stack.push({ k: frame.k + 1, constraints: chosen, memoKey: key, phase: 0, candidates: undefined, next: 0 });
     }
   }
   return false;
+}
+
+/** A `RulerEvent` with its fields indexed and tested on demand (shared by the sub-rules of a pattern). */
+export class ExactEvent {
+  private readonly indexed = new Map<string, IndexedField>();
+  private readonly tested = new Map<FieldCondition, boolean[]>();
+
+  constructor(private readonly event: RulerEvent) {}
+
+  public field(name: string): IndexedField {
+    let f = this.indexed.get(name);
+    if (!f) {
+      f = indexField(this.event.fields.get(name));
+      this.indexed.set(name, f);
+    }
+    return f;
+  }
+
+  public passes(condition: FieldCondition, field: IndexedField): boolean[] {
+    let results = this.tested.get(condition);
+    if (!results) {
+      results = field.values.map((v) => condition.hasValueTests && condition.test(v.value));
+      this.tested.set(condition, results);
+    }
+    return results;
+  }
+}
+
+/** A pattern's sub-rules and fields, compiled for both paths. */
+export class CompiledRules {
+  public readonly rules: readonly CompiledSubRule[];
+  public readonly used: UsedSteps;
+  /** Every field name of every sub-rule (what the exact path collects). */
+  public readonly names: ReadonlySet<string>;
+  private calls = 0;
+
+  constructor(subRules: readonly SubRule[]) {
+    const names = new Set<string>();
+    subRules.forEach((rule) => rule.forEach((_, name) => names.add(name)));
+    this.names = names;
+    this.used = new UsedSteps(names);
+    const numericFields = fieldsInNumericMachines(subRules);
+    // One condition per (name, test list, kind of byte machine): $or copies share the list, so they
+    // share the condition.
+    const shared = new Map<readonly ValuePattern[], Map<string, FieldCondition>>();
+    const conditionFor = (name: string, patterns: readonly ValuePattern[], numeric: boolean): FieldCondition => {
+      let byName = shared.get(patterns);
+      if (!byName) {
+        byName = new Map();
+        shared.set(patterns, byName);
+      }
+      const key = `${numeric ? 'n' : 's'}${name}`;
+      let condition = byName.get(key);
+      if (!condition) {
+        condition = new FieldCondition(name, patterns, this.used, numeric);
+        byName.set(key, condition);
+      }
+      return condition;
+    };
+    this.rules = subRules.map((rule, r) => new CompiledSubRule(
+      Array.from(rule, ([name, patterns]) => conditionFor(name, patterns, numericFields[r].has(name)))));
+  }
+
+  /**
+   * The quick path on an event object: true or false, or undefined when some sub-rule that might match
+   * needs the exact path.
+   */
+  public matchQuickly(event: Record<string, unknown>): boolean | undefined {
+    const stamp = ++this.calls;
+    let undecided = false;
+    const rules = this.rules;
+    for (let r = 0; r < rules.length; r++) {
+      const order = rules[r].quickOrder;
+      let outcome = HOLDS;
+      for (let f = 0; f < order.length; f++) {
+        const field = order[f];
+        if (field.stamp !== stamp) {
+          field.stamp = stamp;
+          field.outcome = evaluateQuickly(event, field);
+        }
+        if (field.outcome === FAILS) {
+          outcome = FAILS;
+          break;
+        }
+        if (field.outcome === NEEDS_EXACT) {
+          outcome = NEEDS_EXACT;
+        }
+      }
+      if (outcome === HOLDS) {
+        return true;
+      }
+      undecided = undecided || outcome === NEEDS_EXACT;
+    }
+    return undecided ? undefined : false;
+  }
+
+  /** The exact path. */
+  public matchExactly(event: RulerEvent): boolean {
+    const exact = new ExactEvent(event);
+    return this.rules.some((rule) => matchesExactly(rule, exact));
+  }
 }

@@ -1,7 +1,7 @@
-import { SPELLING_SENSITIVE_NUMBER } from './comparable-number';
-import { readEventCarefully } from './event-reader';
-import { CompiledSubRule, matchAny } from './event-matcher';
+import { CompiledRules } from './event-matcher';
+import { parseIsFaithful, scanEventText } from './event-text-check';
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
+import { EventReadError, RulerEvent } from './ruler-event';
 import { dependsOnNumberSpelling, numberSpellingUse } from './value-patterns';
 
 /**
@@ -40,49 +40,53 @@ function isEventObject(event: unknown): event is Record<string, unknown> {
   return typeof event === 'object' && event !== null && !Array.isArray(event);
 }
 
-/**
- * The last event text read, kept so that several matchers asked about the same event (the usual
- * case: every rule of a bus sees each event) parse it once. The parsed objects never leave this
- * module and are never changed, so reusing them is safe.
- */
-class ParsedEventCache {
-  private quickText: string | undefined;
-  private quickEvent: Record<string, unknown> | undefined;
-  private carefulText: string | undefined;
-  private carefulEvent: Record<string, unknown> | undefined;
-
-  /** `JSON.parse`, falling back to the careful reader (Jackson ignores text after the object). */
-  public quick(text: string): Record<string, unknown> {
-    if (text === this.quickText && this.quickEvent) {
-      return this.quickEvent;
-    }
-    let event: unknown;
-    try {
-      event = JSON.parse(text);
-    } catch {
-      event = this.careful(text);
-    }
-    if (!isEventObject(event)) {
-      throw new Error('Event must be a JSON object');
-    }
-    this.quickText = text;
-    this.quickEvent = event;
-    return event;
-  }
-
-  /** The careful reader, keeping number spellings and repeated keys. */
-  public careful(text: string): Record<string, unknown> {
-    if (text === this.carefulText && this.carefulEvent) {
-      return this.carefulEvent;
-    }
-    const event = readEventCarefully(text);
-    this.carefulText = text;
-    this.carefulEvent = event;
-    return event;
-  }
+/** What one event text reads as, kept while the same text is matched by several matchers. */
+interface TextReading {
+  /** `JSON.parse` of the text, undefined when it threw. */
+  readonly parsed: unknown;
+  /** Whether `parsed` is the event as event-ruler reads it, apart from number spellings. */
+  readonly faithful: boolean;
+  /** Whether a number's spelling may matter (see event-text-check.ts). */
+  readonly spellingSensitiveNumber: boolean;
 }
 
-const parsedEvents = new ParsedEventCache();
+/**
+ * The last event text read, so that the usual case (every rule of a bus sees each event) parses and
+ * checks it once. The parsed object never leaves this module and is never changed, so reusing it is
+ * safe.
+ */
+let lastText: string | undefined;
+let lastReading: TextReading | undefined;
+
+function readText(text: string): TextReading {
+  if (text === lastText && lastReading) {
+    return lastReading;
+  }
+  let parsed: unknown;
+  let reading: TextReading;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Jackson may still read it (it ignores text after the object); the exact path decides.
+    parsed = undefined;
+  }
+  if (parsed === undefined) {
+    reading = { parsed, faithful: false, spellingSensitiveNumber: true };
+  } else {
+    if (!isEventObject(parsed)) {
+      throw new EventReadError('Event must be a JSON object');
+    }
+    const facts = scanEventText(text);
+    reading = {
+      parsed,
+      faithful: parseIsFaithful(facts, parsed),
+      spellingSensitiveNumber: facts === undefined || facts.spellingSensitiveNumber,
+    };
+  }
+  lastText = text;
+  lastReading = reading;
+  return reading;
+}
 
 /**
  * An EventBridge event pattern, validated and compiled, that tells whether events match it.
@@ -91,13 +95,20 @@ const parsedEvents = new ParsedEventCache();
  * array-consistent matching) and what it rejects, with event-ruler's own error texts, plus the
  * service limits: pattern length, 1,000 `$or` combinations and wildcard complexity.
  *
- * Numbers: `matches()` reads event JSON with `JSON.parse` unless the pattern compares numbers and
- * the event holds a number whose spelling could matter (16 or more significant digits, or a
- * three-digit exponent); then it keeps every number's text, because event-ruler compares numbers
- * only when the double is exactly the decimal written and also matches a pattern number by its
- * spelling. `matchesEvent()` takes numbers as the JS numbers they are. A key repeated in one event
- * object counts with all its values in event-ruler; `JSON.parse` keeps only the last, so for such
- * (non-AWS) events `matches()` follows `JSON.parse` unless it had to read the event carefully.
+ * `matches()` answers as event-ruler does for the same event text. It reads the text with `JSON.parse`
+ * when that loses nothing event-ruler looks at (checked on every text, once for all matchers: no key
+ * repeated within an object, Jackson's nesting and length limits, and, for patterns that compare
+ * numbers, no number whose spelling matters), and otherwise reads it the way event-ruler does: every
+ * value of a repeated key, every number's spelling, arrays numbered in document order. Text event-ruler
+ * refuses (invalid JSON, not an object, nested deeper than 1,000) throws with Jackson's reason.
+ *
+ * `matchesEvent()` takes an object as it is, so it cannot see what `JSON.parse` already dropped: the
+ * earlier values of a repeated key and number spellings (a number is its JS value).
+ *
+ * Like the harness the engine is checked against, it answers as an event-ruler machine holding this
+ * pattern alone. event-ruler reads only the event keys its rules name, and numbers arrays as it reads
+ * them, so on a machine shared with other rules a few answers can differ (a field under an empty key,
+ * or array consistency across several arrays).
  *
  * @example
  * const matcher = patterns.EventPatternMatcher.fromJson(JSON.stringify({
@@ -121,7 +132,7 @@ export class EventPatternMatcher {
     if (!outcome.compiled) {
       throw new Error(outcome.errors.join('\n'));
     }
-    const rules = outcome.compiled.subRules.map((rule) => new CompiledSubRule(rule));
+    const rules = new CompiledRules(outcome.compiled.subRules);
     const numberSpelling = outcome.compiled.subRules.some((rule) =>
       Array.from(rule.values()).some(dependsOnNumberSpelling));
     return new EventPatternMatcher(patternJson, outcome.warnings, rules, numberSpelling);
@@ -148,10 +159,13 @@ export class EventPatternMatcher {
   /** Warnings about the pattern (valid, but probably not what was meant). */
   public readonly warnings: string[];
 
-  private readonly rules: readonly CompiledSubRule[];
+  private readonly rules: CompiledRules;
   private readonly numberSpelling: boolean;
+  /** The exact reading of the last text that needed it. */
+  private exactText: string | undefined;
+  private exactEvent: RulerEvent | undefined;
 
-  private constructor(patternJson: string, warnings: string[], rules: readonly CompiledSubRule[], numberSpelling: boolean) {
+  private constructor(patternJson: string, warnings: string[], rules: CompiledRules, numberSpelling: boolean) {
     this.patternJson = patternJson;
     this.warnings = warnings;
     this.rules = rules;
@@ -162,32 +176,38 @@ export class EventPatternMatcher {
    * Whether an event, given as JSON text, matches the pattern.
    *
    * @param eventJson the event as JSON text (a JSON object)
-   * @throws Error if the text is not a JSON object
+   * @throws Error if event-ruler would refuse the text: not JSON, not an object, or beyond Jackson's
+   *   limits (nesting deeper than 1,000, a name over 50,000 characters, a number over 1,000)
    */
   public matches(eventJson: string): boolean {
-    if (this.numberSpelling && SPELLING_SENSITIVE_NUMBER.test(eventJson)) {
-      return matchAny(this.rules, parsedEvents.careful(eventJson));
-    }
-    const event = parsedEvents.quick(eventJson);
-    numberSpellingUse.needed = false;
-    const matched = matchAny(this.rules, event);
-    if (numberSpellingUse.needed) {
+    const reading = readText(eventJson);
+    if (reading.faithful && !(this.numberSpelling && reading.spellingSensitiveNumber)) {
+      numberSpellingUse.needed = false;
+      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>);
       // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
-      return matchAny(this.rules, parsedEvents.careful(eventJson));
+      if (quick !== undefined && !numberSpellingUse.needed) {
+        return quick;
+      }
     }
-    return matched;
+    if (eventJson !== this.exactText || !this.exactEvent) {
+      this.exactEvent = RulerEvent.fromText(eventJson, this.rules.used, this.rules.names);
+      this.exactText = eventJson;
+    }
+    return this.rules.matchExactly(this.exactEvent);
   }
 
   /**
    * Whether an already-parsed event matches the pattern.
    *
    * @param event the event object (as from `JSON.parse`)
-   * @throws Error if the event is not an object
+   * @throws Error if the event is not an object, or is nested more than 10,000 deep (or cyclic) where
+   *   the pattern looks
    */
   public matchesEvent(event: any): boolean {
     if (!isEventObject(event)) {
       throw new Error(`Event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
     }
-    return matchAny(this.rules, event);
+    const quick = this.rules.matchQuickly(event);
+    return quick !== undefined ? quick : this.rules.matchExactly(RulerEvent.fromObject(event, this.rules.used, this.rules.names));
   }
 }

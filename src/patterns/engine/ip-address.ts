@@ -140,11 +140,24 @@ export function ipAddressToHex(text: string): string | undefined {
   return bytes ? toHex(bytes) : undefined;
 }
 
+/** Position of an upper-case hex digit in `HEX`, or -1 (event-ruler's range transitions exist only for these). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) {
+    return c - 0x30;
+  }
+  if (c >= 0x41 && c <= 0x46) {
+    return c - 0x41 + 10;
+  }
+  return -1;
+}
+
 /**
  * A range over hex address strings, matched the way event-ruler's byte machine walks a range: bytes
  * common to both bounds must be equal, and as soon as a byte falls strictly inside the bounds the
  * value matches, whatever follows. (So an IPv4 value can match an IPv6 block and the other way round,
- * when their leading hex digits fit; event-ruler behaves so.)
+ * when their leading hex digits fit; event-ruler behaves so.) The machine has transitions only for the
+ * digits 0-9 and A-F, so any other byte ends the walk without a match: a number such as `0e-0` never
+ * falls in `0.0.0.0/0`.
  */
 export class HexRange {
   constructor(
@@ -170,7 +183,11 @@ export class HexRange {
     const c = value.charCodeAt(i);
     const bc = b.charCodeAt(i);
     const tc = t.charCodeAt(i);
-    if (c > bc && c < tc) {
+    const digit = hexDigit(c);
+    if (digit < 0) {
+      return false;
+    }
+    if (digit > hexDigit(bc) && digit < hexDigit(tc)) {
       return true;
     }
     if (i === last) {
@@ -193,7 +210,11 @@ export class HexRange {
       }
       const c = value.charCodeAt(i);
       const bc = bound.charCodeAt(i);
-      if (isBottom ? c > bc : c < bc) {
+      const digit = hexDigit(c);
+      if (digit < 0) {
+        return false;
+      }
+      if (isBottom ? digit > hexDigit(bc) : digit < hexDigit(bc)) {
         return true;
       }
       if (c !== bc) {

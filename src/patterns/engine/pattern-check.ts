@@ -110,6 +110,16 @@ function matchesEveryEvent(subRules: readonly SubRule[]): boolean {
     patterns.some((p) => p.kind === 'exists' && p.exists) && patterns.some((p) => p.kind === 'exists' && !p.exists)));
 }
 
+function unbuildableFix(what: string): string {
+  if (what.includes('anything-but')) {
+    return 'give anything-but at least one value, or remove it.';
+  }
+  if (what.includes('numeric bound')) {
+    return 'use a bound inside the double range (below 1.7976931348623157e308 in magnitude).';
+  }
+  return 'split the pattern into several rules with fewer fields each.';
+}
+
 /** Check a pattern. Never throws. */
 export function checkPatternText(patternJson: string, maxPatternLength: number): PatternCheckOutcome {
   const errors: string[] = [];
@@ -149,8 +159,9 @@ export function checkPatternText(patternJson: string, maxPatternLength: number):
   if (matchesEveryEvent(compiled.subRules)) {
     warnings.push('Event pattern matches every event: some branch only has fields that accept both any value ({"exists": true}) and absence ({"exists": false}). Fix: constrain at least one field, for example "source".');
   }
-  for (const range of compiled.unbuildableRanges) {
-    warnings.push(`Numeric bound at ${range} lies at the edge of the double range; event-ruler accepts it but fails while building the rule, so EventBridge may reject it. Use a bound inside the range.`);
+  for (const u of compiled.unbuildable) {
+    const where = u.field ? `field "${u.field}"` : 'the top level';
+    errors.push(`Event pattern cannot be run at ${where}: ${u.what}. event-ruler's rule compiler accepts this, but its Machine throws (${u.exception}) while adding the rule, so EventBridge cannot evaluate it. Fix: ${unbuildableFix(u.what)}`);
   }
   if (compiled.trailingContent) {
     warnings.push('Event pattern has text after its closing brace; event-ruler ignores it, but it is almost certainly a mistake (EventBridge may reject it). Fix: remove it.');

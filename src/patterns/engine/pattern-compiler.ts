@@ -22,6 +22,16 @@ export interface ExactStringUse {
   readonly value: string;
 }
 
+/** Something event-ruler's compiler accepts and its `Machine` cannot add. */
+export interface Unbuildable {
+  /** Flattened field name, or '' for the whole pattern. */
+  readonly field: string;
+  /** What it is. */
+  readonly what: string;
+  /** The exception `Machine.addPatternRule` throws. */
+  readonly exception: string;
+}
+
 /** The outcome of reading a pattern that event-ruler accepts. */
 export interface CompiledPattern {
   /** Sub-rules, or empty when `orLimit` was exceeded (they are not materialised then). */
@@ -30,8 +40,11 @@ export interface CompiledPattern {
   readonly orCombinations: number;
   /** Plain strings used as exact values, with their field. */
   readonly exactStrings: readonly ExactStringUse[];
-  /** Numeric bounds event-ruler accepts but then cannot build a matcher for (see `numeric`). */
-  readonly unbuildableRanges: readonly string[];
+  /**
+   * What `JsonRuleCompiler` accepts but event-ruler's `Machine` then throws on while adding the rule
+   * (so EventBridge cannot run the pattern).
+   */
+  readonly unbuildable: readonly Unbuildable[];
   /** Whether non-whitespace text follows the pattern's closing brace (event-ruler ignores it). */
   readonly trailingContent: boolean;
 }
@@ -60,6 +73,8 @@ const RESERVED_IN_OR = new Set([
 ]);
 
 const MAX_DOUBLE = Number.MAX_VALUE;
+/** `GenericMachine.MAXIMUM_RULE_SIZE`: fields in one sub-rule. */
+const MAX_FIELDS_PER_RULE = 256;
 
 /** Thrown for errors event-ruler raises outside Jackson (no location in its message). */
 class PlainError extends Error {}
@@ -85,7 +100,7 @@ class Compiler {
   /** Name of the field whose value list is being read, for error locations. */
   private currentField = '';
   private readonly exactStrings: ExactStringUse[] = [];
-  private readonly unbuildableRanges: string[] = [];
+  private readonly unbuildable: Unbuildable[] = [];
   private rules: SubRule[] = [];
   private ruleCount = 0;
   private materialise = true;
@@ -100,11 +115,28 @@ class Compiler {
       r.barf('Filter is not an object');
     }
     this.parseObject(false);
+    const seen = new Set<readonly ValuePattern[]>();
+    for (const rule of this.rules) {
+      for (const [name, values] of rule) {
+        const first = values[0];
+        if (!seen.has(values) && (first.kind === 'anything-but-prefix' || first.kind === 'anything-but-suffix'
+          || first.kind === 'anything-but-ignore-case' || first.kind === 'anything-but-wildcard') && first.values.length === 0) {
+          // GenericMachine.addStep chains a field's patterns through one next state, starting from none:
+          // an empty anything-but list adds no transition, so leading the list it leaves that state null.
+          this.unbuildable.push({ field: name, what: 'an empty anything-but list leads the field\'s list', exception: 'NullPointerException' });
+        }
+        seen.add(values);
+      }
+    }
+    const largest = this.rules.reduce((n, rule) => Math.max(n, rule.size), 0);
+    if (largest > MAX_FIELDS_PER_RULE) {
+      this.unbuildable.push({ field: '', what: `${largest} fields in one $or combination, more than the ${MAX_FIELDS_PER_RULE} a rule may have`, exception: 'RuntimeException' });
+    }
     return {
       subRules: this.materialise ? this.rules : [],
       orCombinations: Math.max(this.ruleCount, 1),
       exactStrings: this.exactStrings,
-      unbuildableRanges: this.unbuildableRanges,
+      unbuildable: this.unbuildable,
       trailingContent: r.hasTrailingContent(),
     };
   }
@@ -117,8 +149,14 @@ class Compiler {
     return this.reader.location();
   }
 
+  /**
+   * event-ruler's `Path.extendedName`: the path joined with dots, then a dot and the step, except that
+   * no dot is added when the joined path is empty. So `{"": {"e": [..]}}` names the field `e`, while
+   * `{"e": {"": [..]}}` names it `e.`.
+   */
   private name(step: string): string {
-    return this.path.length === 0 ? step : this.path.join('.') + '.' + step;
+    const base = this.path.join('.');
+    return base === '' ? step : base + '.' + step;
   }
 
   private parseObject(insideOr: boolean): void {
@@ -425,7 +463,7 @@ class Compiler {
   /** event-ruler accepts these bounds but throws while adding the rule to a machine. */
   private noteUnbuildable(unbuildable: boolean, description: string): void {
     if (unbuildable) {
-      this.unbuildableRanges.push(`${this.currentField}: ${description}`);
+      this.unbuildable.push({ field: this.currentField, what: `the numeric bound ${description} is at the edge of the double range`, exception: 'ArrayIndexOutOfBoundsException' });
     }
   }
 

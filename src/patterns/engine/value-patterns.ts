@@ -160,8 +160,10 @@ export type ValuePredicate = (value: EventScalar) => boolean;
 /**
  * Combine a field's value tests (everything but `exists: false`) into one predicate. Exact strings and
  * numbers become set lookups; other tests run in order only for values of the type they can match.
+ * `inNumericMachine`: event-ruler tests the field in a byte machine that holds a numeric test (see
+ * shared-byte-machines.ts).
  */
-export function compileValuePredicate(patterns: readonly ValuePattern[]): ValuePredicate {
+export function compileValuePredicate(patterns: readonly ValuePattern[], inNumericMachine = false): ValuePredicate {
   let anyValue = false;
   const exactStrings = new Set<string>();
   const stringTests: StringTest[] = [];
@@ -173,8 +175,9 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
   // Each anything-but is its own alternative: a value passes if it passes any one of them.
   const anythingBut: ValuePredicate[] = [];
   // event-ruler converts a value to its comparable-number form, and then tries nothing else, when the
-  // field has a numeric test (numeric equality from a number, a range, or an anything-but of numbers).
-  let numericField = false;
+  // byte machine testing the field holds a numeric test (numeric equality from a number, a range, or an
+  // anything-but of numbers): this list's own, or another $or branch's sharing the machine.
+  let numericField = inNumericMachine;
 
   for (const p of patterns) {
     switch (p.kind) {
@@ -242,6 +245,11 @@ export function compileValuePredicate(patterns: readonly ValuePattern[]): ValueP
       case 'anything-but-suffix':
       case 'anything-but-ignore-case':
       case 'anything-but-wildcard': {
+        if (p.values.length === 0) {
+          // event-ruler adds no transition for an empty list, so it matches nothing (leading a field's
+          // list it cannot even be added: pattern-compiler reports that).
+          break;
+        }
         const tests = p.values.map((value): StringTest => {
           switch (p.kind) {
             case 'anything-but-prefix': return prefixTest(value, false);
