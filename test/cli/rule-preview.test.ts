@@ -149,7 +149,7 @@ describe('a StackSet member template (CrossAccountAlertBus with member rollout)'
 
   test('its forwarding rule sends the event unchanged to the central bus, whose ARN comes from the StackSet parameter', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents, { given: new Map([['AWS::Region', 'us-east-1']]) });
-    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.endsWith('IAM changes'))[0];
+    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
     expect(forwarder.targets).toEqual([{
       id: 'Target0',
       destination: 'arn:aws:events:eu-west-1:999999999999:event-bus/org-iam-alerts',
@@ -170,13 +170,13 @@ describe('a StackSet member template (CrossAccountAlertBus with member rollout)'
 
   test('in a region where its condition is false, the rule is not created and matches nothing', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents, { given: new Map([['AWS::Region', 'eu-west-1']]) });
-    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.endsWith('IAM changes'))[0];
+    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
     expect([forwarder.condition?.holds, forwarder.matched, forwarder.notes[0]]).toEqual([false, 0, expect.stringMatching(/^Not created: its condition/)]);
   });
 
   test('the central rule on the custom bus names the bus and receives events of any region', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents);
-    const central = previews.filter((p) => !p.template.endsWith('member template') && p.description?.endsWith('IAM changes'))[0];
+    const central = previews.filter((p) => !p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
     expect([central.eventBus, central.region, matchFor(central, 'ct-005').delivered]).toEqual(['org-iam-alerts', 'eu-west-1', true]);
   });
 });
