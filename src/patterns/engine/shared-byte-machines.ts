@@ -10,17 +10,29 @@
  * module replays `addStep` on the pattern's sub-rules to find those machines.
  */
 import { ValuePattern } from './value-patterns';
+import { parseWildcard } from './wildcard';
 
 /** A pattern as event-ruler adds it: its identity in a byte machine, and what it changes. */
 interface MachinePattern {
   readonly key: string;
   readonly numeric: boolean;
   readonly absence: boolean;
+  /**
+   * Whether adding it again finds the match added before (and so its next state). A wildcard with
+   * text after a star does not: `addMatchValue` stops at the star's self-looping state and builds a
+   * new path with a new match (seen with event-ruler 2.1.0; `a*` and `*` are found again).
+   */
+  readonly findsItself: boolean;
+}
+
+/** Whether a wildcard has text after one of its (unescaped) stars. */
+function textAfterStar(wildcard: string): boolean {
+  return parseWildcard(wildcard).segments.slice(1).some((segment) => segment.length > 0);
 }
 
 /** The patterns event-ruler's `JsonRuleCompiler` makes of one value test, in the order it adds them. */
 function machinePatterns(p: ValuePattern): MachinePattern[] {
-  const value = (key: string, numeric = false): MachinePattern => ({ key, numeric, absence: false });
+  const value = (key: string, numeric = false, findsItself = true): MachinePattern => ({ key, numeric, absence: false, findsItself });
   const sorted = (values: readonly unknown[]) => JSON.stringify([...values].map(String).sort());
   switch (p.kind) {
     case 'exact-string': return [value(`exact "${p.value}"`)];
@@ -35,16 +47,17 @@ function machinePatterns(p: ValuePattern): MachinePattern[] {
     case 'prefix': return [value(`prefix${p.ignoreCase ? '-ignore-case' : ''} ${p.value}`)];
     case 'suffix': return [value(`suffix${p.ignoreCase ? '-ignore-case' : ''} ${p.value}`)];
     case 'equals-ignore-case': return [value(`equals-ignore-case ${p.value}`)];
-    case 'wildcard': return [value(`wildcard ${p.value}`)];
+    case 'wildcard': return [value(`wildcard ${p.value}`, false, !textAfterStar(p.value))];
     case 'anything-but':
       return p.numbers.length > 0 ? [value(`anything-but-numbers ${sorted(p.numbers)}`, true)] : [value(`anything-but ${sorted(p.strings)}`)];
+    case 'anything-but-wildcard':
+      return [value(`${p.kind} ${sorted(p.values)}`, false, !p.values.some(textAfterStar))];
     case 'anything-but-prefix':
     case 'anything-but-suffix':
     case 'anything-but-ignore-case':
-    case 'anything-but-wildcard':
       return [value(`${p.kind} ${sorted(p.values)}`)];
     case 'exists':
-      return p.exists ? [value('exists')] : [{ key: 'absent', numeric: false, absence: true }];
+      return p.exists ? [value('exists')] : [{ key: 'absent', numeric: false, absence: true, findsItself: true }];
   }
 }
 
@@ -103,7 +116,7 @@ export function fieldsInNumericMachines(subRules: readonly ReadonlyMap<string, r
           }
           last = ns;
         } else {
-          let ns = machine!.matches.get(p.key);
+          let ns = p.findsItself ? machine!.matches.get(p.key) : undefined;
           if (!ns) {
             ns = last ?? new NameState();
             machine!.matches.set(p.key, ns);

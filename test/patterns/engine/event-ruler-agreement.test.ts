@@ -102,6 +102,19 @@ describe('byte machines shared between $or branches', () => {
     expect(matches(pattern, '{"arr":{"a":5.000001}}')).toBe(false);
   });
 
+  test('branches that reach the field through a wildcard with text after its star do not share the machine', () => {
+    // Adding such a wildcard again builds a new match with its own next state.
+    const pattern = '{"$or":[{"arr":{"e":[{"wildcard":"*x"}]},"b":{"arr":[{"cidr":"0.0.0.0/0"}],"c":[1]}},'
+      + '{"arr":{"e":[{"wildcard":"*x"}]},"b":{"arr":[5],"detail":["q"],"c":[1]}}]}';
+    expect(matches(pattern, '{"b":{"arr":5,"c":1},"arr":{"e":"ax"}}')).toBe(true);
+  });
+
+  test('through a wildcard ending in its star they do', () => {
+    const pattern = '{"$or":[{"arr":{"e":[{"wildcard":"a*"}]},"b":{"arr":[{"cidr":"0.0.0.0/0"}],"c":[1]}},'
+      + '{"arr":{"e":[{"wildcard":"a*"}]},"b":{"arr":[5],"detail":["q"],"c":[1]}}]}';
+    expect(matches(pattern, '{"b":{"arr":5,"c":1},"arr":{"e":"ax"}}')).toBe(false);
+  });
+
   test('without it, the digits do reach the range', () => {
     expect(matches('{"arr":{"a":[{"cidr":"0.0.0.0/0"}]}}', '{"arr":{"a":5.000001}}')).toBe(true);
   });
