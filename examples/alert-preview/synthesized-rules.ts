@@ -53,7 +53,7 @@ export interface StackSetMembers {
   readonly resources: Map<string, number>;
 }
 
-type Template = { Parameters?: Record<string, any>; Resources?: Record<string, any> };
+type Template = { Parameters?: Record<string, any>; Conditions?: Record<string, any>; Resources?: Record<string, any> };
 
 /**
  * The stacks and EventBridge rules of a cloud assembly (`cdk.out`, or a `CDK_OUTDIR`), including
@@ -104,12 +104,41 @@ export class SynthesizedApp {
         const parameters = new Map<string, unknown>((props.Parameters ?? []).map((p: any) => [p.ParameterKey, p.ParameterValue]));
         for (const [memberId, memberResource] of Object.entries<any>(member.Resources ?? {})) {
           if (memberResource.Type !== 'AWS::Events::Rule') continue;
-          this.rules.push(readRule(memberId, memberResource.Properties ?? {}, `member accounts (StackSet ${logicalId} of ${name})`, regions,
+          // A member rule under a condition on AWS::Region exists only in the regions where it holds.
+          const ruleRegions = regions.filter((r) => holdsInRegion(member.Conditions ?? {}, memberResource.Condition, r) !== false);
+          this.rules.push(readRule(memberId, memberResource.Properties ?? {}, `member accounts (StackSet ${logicalId} of ${name})`, ruleRegions,
             (value) => describeReference(value, member.Resources ?? {}, busNames(member.Resources ?? {}), parameters, buses)));
         }
       }
     }
   }
+}
+
+/**
+ * Whether a template condition holds in a region, when the region alone decides it (`Fn::Equals`
+ * of `AWS::Region` and a name, combined with `Fn::Or`, `Fn::And`, `Fn::Not`, `Condition`);
+ * undefined when it depends on anything else, such as the account.
+ */
+function holdsInRegion(conditions: Record<string, any>, name: string | undefined, region: string): boolean | undefined {
+  if (name === undefined) return true;
+  const value = (v: any): string | undefined => (typeof v === 'string' ? v : v?.Ref === 'AWS::Region' ? region : undefined);
+  const truth = (e: any): boolean | undefined => {
+    if (e?.Condition !== undefined) return holdsInRegion(conditions, e.Condition, region);
+    if (e?.['Fn::Equals']) {
+      const [a, b] = e['Fn::Equals'].map(value);
+      return a === undefined || b === undefined ? undefined : a === b;
+    }
+    if (e?.['Fn::Not']) {
+      const inner = truth(e['Fn::Not'][0]);
+      return inner === undefined ? undefined : !inner;
+    }
+    const all = (e?.['Fn::Or'] ?? e?.['Fn::And'])?.map(truth) as Array<boolean | undefined> | undefined;
+    if (all === undefined) return undefined;
+    const decisive = e['Fn::Or'] !== undefined;
+    if (all.includes(decisive)) return decisive;
+    return all.includes(undefined) ? undefined : !decisive;
+  };
+  return truth(conditions[name]);
 }
 
 function countTypes(resources: Record<string, any>): Map<string, number> {

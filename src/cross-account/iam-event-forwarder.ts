@@ -1,10 +1,11 @@
-import { Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CentralBusTarget } from './central-bus-target';
 import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
+import { forwardingRulePattern } from './forwarding-pattern';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { checkSamePartition, EventBusArnParts, parseEventBusArn } from '../identifiers/arns';
@@ -29,7 +30,10 @@ export interface IamEventForwarderProps {
   readonly pattern?: IamEventPattern;
 
   /**
-   * Several patterns to forward, one rule each. Give either `pattern` or `patterns`.
+   * Several patterns to forward. Give either `pattern` or `patterns`.
+   *
+   * A region gets one rule for all the patterns relevant there, so that an event several
+   * patterns match is forwarded once (see the class documentation).
    *
    * @default - only `pattern`
    */
@@ -61,15 +65,27 @@ export interface IamEventForwarderProps {
 }
 
 /**
- * The member side of organization-wide IAM alerts: rules on this account's default event bus
- * that forward IAM events (and console sign-in events, when a pattern includes them) unchanged
+ * The member side of organization-wide IAM alerts: a rule on this account's default event bus
+ * that forwards IAM events (and console sign-in events, when a pattern includes them) unchanged
  * to the central bus of a `CrossAccountAlertBus`.
  *
+ * Each event reaches the central bus at most once: a region has one forwarding rule, whose
+ * pattern is the `$or` of the patterns relevant there (every central rule alerts once per copy it
+ * receives, so one rule per pattern would alert twice on an event two patterns match). When that
+ * union is more than EventBridge accepts (2,048 characters, 1,000 `$or` combinations) or holds
+ * values known only at deployment, the rule forwards every event of the patterns' sources and
+ * detail-types instead, with a warning: nothing a pattern needs is dropped, and the central rules
+ * still alert only on their own patterns. The rule is in state
+ * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` when a pattern includes read-only calls; the
+ * other patterns of the union then exclude read-only calls, so that they forward what a rule of
+ * their own would have received.
+ *
  * IAM events reach EventBridge only in us-east-1, sign-in events in several regions: in a stack
- * with a known region the forwarder makes the rules that region receives events for, and fails
- * in a region that receives none; in an environment-agnostic stack (a StackSet) each rule carries
- * a CloudFormation condition on `AWS::Region`. Use `IamEventForwarder.regionsFor` to know where
- * to deploy.
+ * with a known region the forwarder makes the rule that region receives events for, and fails in
+ * a region that receives none; in an environment-agnostic stack (a StackSet) there are up to two
+ * rules, each under a CloudFormation condition on `AWS::Region`: one for every pattern in the
+ * region IAM events arrive in, one for the sign-in patterns in the other sign-in regions. Use
+ * `IamEventForwarder.regionsFor` to know where to deploy.
  *
  * A central bus in another account or region needs a role trusted by `events.amazonaws.com`
  * that may `events:PutEvents` on that bus only; one in this account and region needs none. When
@@ -99,7 +115,11 @@ export class IamEventForwarder extends Construct {
     return regionsForPatterns(patterns.map(toForwardedPattern), signInRegions ?? GLOBAL_SIGN_IN_REGIONS);
   }
 
-  /** The forwarding rules, one per pattern (those this region receives events for). */
+  /**
+   * The forwarding rules: one in a stack with a known region; in an environment-agnostic stack,
+   * one for the region IAM events arrive in and, for sign-in patterns, one for the other sign-in
+   * regions, each existing only in its regions.
+   */
   public readonly rules: events.Rule[];
 
   /** The queue, in this account, that keeps events that could not be put on the central bus. */
@@ -112,7 +132,6 @@ export class IamEventForwarder extends Construct {
   public readonly role?: iam.IRole;
 
   private roleCondition?: CfnCondition;
-  private readonly regionConditions = new Map<string, CfnCondition>();
 
   constructor(scope: Construct, id: string, props: IamEventForwarderProps) {
     super(scope, id);
@@ -153,15 +172,34 @@ export class IamEventForwarder extends Construct {
     // events is any partition's: their names differ, so one condition serves them all.
     const homeRegions = partition === undefined ? allGlobalEventsRegions() : [neededRegions[0]];
     const signInEventRegions = [...new Set([...homeRegions, ...neededRegions])];
+    // One rule per region (see forwarding-pattern.ts): the home regions forward every pattern, the
+    // other sign-in regions only the sign-in patterns.
+    const groups = [
+      { id: 'Rule', conditionId: 'InIamEventRegion', regions: homeRegions, patterns },
+      {
+        id: 'SignInRule',
+        conditionId: 'InSignInOnlyRegion',
+        regions: signInEventRegions.filter(r => !homeRegions.includes(r)),
+        patterns: patterns.filter(p => p.includesConsoleSignIn),
+      },
+    ];
     this.rules = [];
-    patterns.forEach((pattern, index) => {
-      const patternRegions = pattern.includesConsoleSignIn ? signInEventRegions : homeRegions;
-      if (region && !patternRegions.includes(region)) return;
-      // Region unknown (a StackSet): the rule exists only in the regions its events arrive in.
-      const ruleCondition = region ? undefined : this.regionCondition(patternRegions);
-      const rule = new events.Rule(this, patterns.length === 1 ? 'Rule' : `Rule${index + 1}`, {
-        description: `Forwards to the central alert bus: ${pattern.description}`.slice(0, 512),
-        eventPattern: pattern.eventPattern,
+    for (const group of groups) {
+      if (group.patterns.length === 0 || group.regions.length === 0) continue;
+      if (region && !group.regions.includes(region)) continue;
+      // Region unknown (a StackSet): the rule exists only in the regions of its group.
+      const ruleCondition = region ? undefined : this.regionCondition(group.conditionId, group.regions);
+      const forwarded = forwardingRulePattern(this, group.patterns);
+      if (forwarded.coarseBecause) {
+        Annotations.of(this).addWarningV2('cdk-iam-change-alerts:coarseForwardingPattern',
+          `The forwarding rule ${group.id} cannot use the union of its patterns (${forwarded.coarseBecause}), so it forwards `
+          + 'every event of their sources and detail-types: the central rules still alert only on their own patterns, '
+          + 'but more events are put on the central bus (and archived). To forward only what the patterns match, give fewer or '
+          + 'shorter patterns, with plain values rather than values known only at deployment.');
+      }
+      const rule = new events.Rule(this, group.id, {
+        description: `Forwards to the central alert bus: ${forwarded.description}`.slice(0, 512),
+        eventPattern: forwarded.eventPattern,
         targets: [new CentralBusTarget({
           busArn: props.centralBusArn,
           role: this.role,
@@ -172,7 +210,7 @@ export class IamEventForwarder extends Construct {
         })],
       });
       const cfnRule = rule.node.defaultChild as events.CfnRule;
-      if (pattern.includesReadOnlyEvents) {
+      if (forwarded.includesReadOnlyEvents) {
         // Read-only calls reach a rule only in this state; aws-cdk-lib's Rule writes only ENABLED/DISABLED.
         cfnRule.state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
       }
@@ -181,7 +219,7 @@ export class IamEventForwarder extends Construct {
         cfnRule.addPropertyOverride('Targets.0.RoleArn', Fn.conditionIf(this.roleCondition.logicalId, this.role.roleArn, Aws.NO_VALUE));
       }
       this.rules.push(rule);
-    });
+    }
   }
 
   private createRole(busArn: string, bus: EventBusArnParts | undefined, account?: string, region?: string): iam.IRole | undefined {
@@ -221,17 +259,9 @@ export class IamEventForwarder extends Construct {
     return role;
   }
 
-  private regionCondition(regions: string[]): CfnCondition {
-    const key = regions.join(',');
-    let condition = this.regionConditions.get(key);
-    if (!condition) {
-      const equalities: ICfnConditionExpression[] = regions.map(r => Fn.conditionEquals(Aws.REGION, r));
-      condition = new CfnCondition(this, this.regionConditions.size === 0 ? 'InIamEventRegion' : 'InSignInEventRegion', {
-        expression: anyOf(equalities),
-      });
-      this.regionConditions.set(key, condition);
-    }
-    return condition;
+  private regionCondition(id: string, regions: string[]): CfnCondition {
+    const equalities: ICfnConditionExpression[] = regions.map(r => Fn.conditionEquals(Aws.REGION, r));
+    return new CfnCondition(this, id, { expression: anyOf(equalities) });
   }
 }
 

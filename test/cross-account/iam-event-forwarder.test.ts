@@ -113,13 +113,18 @@ describe('environment-agnostic (a StackSet member template)', () => {
     }
   });
 
-  test('the IAM rule exists only in us-east-1, the sign-in rule in the sign-in regions', () => {
+  test('one rule for both patterns in us-east-1, one for the sign-in patterns in the other sign-in regions', () => {
     expect(rules).toHaveLength(2);
     const regionsOf = (condition: string) => JSON.stringify(conditions[condition]).match(/[a-z]{2}-[a-z]+-\d/g);
-    const byDescription = Object.fromEntries(rules.map(({ resource }) => [resource.Properties.Description, resource.Condition]));
-    expect(regionsOf(byDescription['Forwards to the central alert bus: IAM changes'])).toEqual(['us-east-1']);
-    expect(regionsOf(byDescription['Forwards to the central alert bus: console sign-ins']))
-      .toEqual(['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2']);
+    const byDescription = Object.fromEntries(rules.map(({ resource }) => [resource.Properties.Description, resource]));
+    const both = byDescription['Forwards to the central alert bus: IAM changes; console sign-ins'];
+    const signIns = byDescription['Forwards to the central alert bus: console sign-ins'];
+    expect(regionsOf(both.Condition)).toEqual(['us-east-1']);
+    expect(both.Properties.EventPattern).toEqual({
+      $or: [JSON.parse(IamEventPattern.changes().toJson()), JSON.parse(IamEventPattern.consoleSignIns().toJson())],
+    });
+    expect(regionsOf(signIns.Condition)).toEqual(['us-east-2', 'eu-north-1', 'ap-southeast-2']);
+    expect(signIns.Properties.EventPattern).toEqual(JSON.parse(IamEventPattern.consoleSignIns().toJson()));
   });
 });
 
@@ -130,6 +135,59 @@ test('a bus ARN passed as a token is split for the same-account condition', () =
   const [role] = resourcesOf(template, 'AWS::IAM::Role');
   expect(JSON.stringify(template.toJSON().Conditions[role.resource.Condition]))
     .toContain('{"Fn::Select":[4,{"Fn::Split":[":",{"Ref":"BusArn"}]}]}');
+});
+
+test('in us-east-1, one rule forwards the union of the patterns', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  const forwarder = new IamEventForwarder(s, 'Forward', {
+    centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
+  });
+  expect(forwarder.rules).toHaveLength(1);
+  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.EventPattern).toEqual({
+    $or: [JSON.parse(IamEventPattern.changes().toJson()), JSON.parse(IamEventPattern.consoleSignIns().toJson())],
+  });
+});
+
+test('a pattern without read-only calls keeps to what an ENABLED rule receives when another needs all management events', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  new IamEventForwarder(s, 'Forward', {
+    centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.rootUserActivity()],
+  });
+  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  const changes = JSON.parse(IamEventPattern.changes().toJson());
+  expect(rule.resource.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  expect(rule.resource.Properties.EventPattern).toEqual({
+    $or: [
+      { ...changes, detail: { ...changes.detail, readOnly: [false, { exists: false }] } },
+      JSON.parse(IamEventPattern.rootUserActivity().toJson()),
+    ],
+  });
+});
+
+test('patterns whose union EventBridge would refuse are forwarded by their sources and detail-types, with a warning', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  const long = (prefix: string) => IamEventPattern.eventNames(...Array.from({ length: 30 }, (_, i) => `${prefix}ServiceSpecificCredentialNumber${i}`));
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [long('CreateUser'), long('DeleteUser'), IamEventPattern.consoleSignIns()] });
+  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  expect(rule.resource.Properties.EventPattern).toEqual({
+    'source': ['aws.iam', 'aws.signin'],
+    'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'],
+  });
+  expect(Annotations.fromStack(s).findWarning('/Member/Forward', Match.stringLikeRegexp(
+    'The forwarding rule Rule cannot use the union of its patterns \\(EventBridge would reject their union: Event pattern is \\d+ characters long.*'
+    + 'forwards every event of their sources and detail-types.*\\[ack: cdk-iam-change-alerts:coarseForwardingPattern\\]'))).toHaveLength(1);
+});
+
+test('patterns holding values known only at deployment are forwarded by their sources and detail-types, with a warning', () => {
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  const deployer = IamEventPattern.changes().onlyPrincipals(Token.asString({ Ref: 'DeployRoleArn' }));
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [deployer, IamEventPattern.rootUserActivity()] });
+  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  expect(rule.resource.Properties.EventPattern).toEqual({
+    'source': ['aws.iam', 'aws.signin'],
+    'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'],
+  });
+  expect(Annotations.fromStack(s).findWarning('/Member/Forward', Match.stringLikeRegexp('values known only at deployment'))).toHaveLength(1);
 });
 
 test('in a sign-in region other than us-east-1, only sign-in patterns get a rule', () => {

@@ -13,6 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { simulate } from '../../examples/alert-preview/alert-simulation';
 import { loadSampleEvents, SampleEvent } from '../../examples/alert-preview/sample-events';
 import { SynthesizedApp } from '../../examples/alert-preview/synthesized-rules';
+import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
 import { EventPatternMatcher } from '../../src/patterns/engine/event-pattern-matcher';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
@@ -147,6 +148,19 @@ describe('forwarding to a custom bus', () => {
     const result = simulate(app, []);
     expect(result.outcomes.map((o) => o.rule.eventBus ?? 'default')).toEqual(['default', 'default', 'central']);
   });
+});
+
+test('a StackSet member rule under a condition on AWS::Region is previewed only in the regions where it holds', () => {
+  const app = synthesized((a) => {
+    const stack = new Stack(a, 'Central', { env: { account: '111111111111', region: 'us-east-1' } });
+    new CrossAccountAlertBus(stack, 'OrgAlerts', {
+      organizationId: 'o-a1b2c3d4e5',
+      patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
+      memberRollout: { organizationalUnitIds: ['r-ab12'] },
+    });
+  });
+  const member = app.rules.filter((r) => r.deployedIn.startsWith('member accounts'));
+  expect(member.map((r) => r.regions)).toEqual([['us-east-1'], ['us-east-2', 'eu-north-1', 'ap-southeast-2']]);
 });
 
 test('a custom bus no rule of the app forwards to receives every sample event once', () => {
