@@ -74,7 +74,7 @@ Colour is off when the output is not a terminal, or NO_COLOR is set.`);
     .option('-r, --resolve <name=value>', 'a value for an intrinsic the template leaves open: a parameter or pseudo parameter '
       + '(AWS::Region), a logical ID (its Ref), LogicalId.Attribute (its Fn::GetAtt), or a condition (true/false); repeatable', collect, [])
     .option('--rule <text>', 'only rules whose logical ID or name contains this text')
-    .option('--limit <n>', 'matching events shown per rule (the counts cover all)', positiveInteger)
+    .option('--limit <n>', 'matching events shown per rule, 0 for counts only (the counts cover all)', wholeNumber)
     .option('--json', 'print the result as JSON (every match, every message)')
     .option('--no-color', 'no colour')
     .addHelpText('after', `
@@ -287,6 +287,12 @@ function collect(value: string, previous: string[]): string[] {
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of 1 or more.');
+  return n;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('give a whole number of 0 or more.');
   return n;
 }
 

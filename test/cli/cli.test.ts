@@ -174,6 +174,11 @@ describe('preview', () => {
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('--resolve takes NAME=VALUE')]);
   });
 
+  test('--limit 0 shows the counts only', async () => {
+    const run = await cli(['preview', assembly, '--limit', '0']);
+    expect([run.code, run.stdout.includes(' receives:'), /\d+ of 20 events match/.test(run.stdout)]).toEqual([0, false, true]);
+  });
+
   test('--limit caps the events shown, not the counts', async () => {
     const run = await cli(['preview', assembly, '--limit', '1']);
     expect(run.stdout).toMatch(/(\d+) of 20 events match\.[\s\S]*… \d+ more \(raise --limit, or use --json\)\./);
