@@ -133,6 +133,11 @@ project.addTask('bench:cross-account', {
   exec: `${tsNode} bench/cross-account.ts`,
   receiveArgs: true,
 });
+project.addTask('bench:backtest', {
+  description: 'backtest throughput over 1,000,000 gzipped events beside the gunzip + JSON.parse floor, with peak memory',
+  exec: `${tsNode} bench/backtest.ts`,
+  receiveArgs: true,
+});
 project.addTask('bench:engine', {
   description: 'Engine throughput beside event-ruler and the JSON.parse floor (a benchmark, not a test)',
   exec: `${tsNode} bench/engine.ts`,
