@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The README's main command (`npm run demo`): synthesizes the three example apps in examples/ (no AWS
-# account, no credentials, no network once the npm packages are installed), then previews offline
-# the alerts their EventBridge rules would send for the bundled CloudTrail sample events, with the
-# library's own event-pattern engine and input-transformer renderer, and prints the Access Analyzer
-# request of the third example. Exits non-zero on any failure. Outputs go to .tmp/demo/.
+# account, no credentials, no network once the npm packages are installed), compiles the package and
+# runs its command line's `preview` on the first two with the bundled CloudTrail sample events: the
+# alerts their EventBridge rules would send (the library's own event-pattern engine and
+# input-transformer renderer, events forwarded by member accounts followed to the central rules),
+# then prints the Access Analyzer request of the third example. Exits non-zero on any failure. Outputs go to .tmp/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 
 OUT=.tmp/demo
-EVENTS=test/fixtures/cloudtrail-records.json
 EXAMPLES=(single-account organization access-analyzer)
 
 heading() { if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\n' "$*"; fi; }
@@ -33,9 +33,15 @@ for example in "${EXAMPLES[@]}"; do
   printf '  %-16s examples/%s/app.ts -> %s/%s: %s(%s)\n' "$example" "$example" "$OUT" "$example" "$templates" "$(elapsed $(($(now) - t0)))"
 done
 
-heading "2/3 Preview the alerts on sample CloudTrail events (examples/alert-preview)"
-npx ts-node --transpile-only examples/alert-preview/preview-alerts.ts --events "$EVENTS" --fail-without-alerts \
-  "$OUT/single-account" "$OUT/organization" "$OUT/access-analyzer"
+heading "2/3 Compile the package and preview the alerts on the bundled CloudTrail events (\`preview\`)"
+t0=$(now)
+npx projen compile >/dev/null
+printf '  npx projen compile (%s)\n' "$(elapsed $(($(now) - t0)))"
+for example in single-account organization; do
+  echo
+  echo "  \$ npx cdk-iam-change-alerts preview $OUT/$example --limit 1"
+  npx cdk-iam-change-alerts preview "$OUT/$example" --limit 1 | sed 's/^/  /'
+done
 
 heading "3/3 Access Analyzer: the StartPolicyGeneration request for a member role (examples/access-analyzer)"
 echo "  npx ts-node policy-generation-request.ts arn:aws:iam::333333333333:role/payments-api > request.json"

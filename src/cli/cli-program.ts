@@ -11,7 +11,7 @@ import { PatternChoice, patternFromFile, POST_PRESETS, PRESETS, presetPattern, U
 import { PreviewInputs, previewText } from './preview-report';
 import { PreviewEvent, previewRules, RulePreview } from './rule-preview';
 import { SAMPLE_RECORDS } from './sample-events';
-import { loadTemplates } from './template-files';
+import { LoadedTemplate, loadTemplates } from './template-files';
 import { CliIo, paletteFor, progressFor } from './terminal';
 
 /** Exit codes: conventional for command-line tools. */
@@ -67,8 +67,8 @@ Colour is off when the output is not a terminal, or NO_COLOR is set.`);
 
   program.command('preview')
     .description('For each AWS::Events::Rule of a synthesized template: which events match, and the exact message each target receives.')
-    .argument('<template>', 'a synthesized template (*.template.json) or a cloud assembly folder (cdk.out): every *.template.json in it, '
-      + 'and the inline member template of each StackSet')
+    .argument('<templates...>', 'synthesized templates (*.template.json) or cloud assembly folders (cdk.out): every *.template.json in them, '
+      + 'and the inline member template of each StackSet. Events a rule forwards to a custom bus of another of them reach that bus\'s rules')
     .option('-e, --events <path>', 'events to try: a JSON file of one event, an array, JSON lines, or CloudTrail records '
       + '({"Records": [...]}, gzipped or not, or a folder of them); repeatable (default: the bundled sample events)', collect, [])
     .option('-r, --resolve <name=value>', 'a value for an intrinsic the template leaves open: a parameter or pseudo parameter '
@@ -80,7 +80,11 @@ Colour is off when the output is not a terminal, or NO_COLOR is set.`);
     .addHelpText('after', `
 Matching uses the library's EventBridge engine and renders messages with its input-transformer
 renderer. A rule in ENABLED state does not receive read-only management events, a rule on the
-default bus only events of its region: such matches are shown as not delivered.
+default bus only events of its region (for a StackSet member rule, the StackSet's regions where
+its condition holds): such matches are shown as not delivered. A rule whose target is a custom
+event bus of the given templates forwards what it is delivered: the rules on that bus receive
+those copies (once per forwarding rule), as a central bus receives what member accounts forward.
+The output ends with a table of delivered events per rule by event name.
 Values the template leaves to deployment (Fn::GetAtt, Ref of a resource, a pseudo parameter the
 cloud assembly does not fix) are listed as unresolved and compared as the text "[unresolved: ...]",
 which no event carries; --resolve gives them values.
@@ -88,8 +92,9 @@ which no event carries; --resolve gives them values.
 Examples:
   $ npx ${PROGRAM} preview cdk.out
   $ npx ${PROGRAM} preview cdk.out/MyStack.template.json --events my-events.jsonl --rule IamAlerts
-  $ npx ${PROGRAM} preview cdk.out --resolve AWS::Region=us-east-1 --json`)
-    .action(async (template: string, options: PreviewCommandOptions) => setExit(await previewCommand(io, template, options)));
+  $ npx ${PROGRAM} preview cdk.out --resolve AWS::Region=us-east-1 --json
+  $ npx ${PROGRAM} preview member/cdk.out central/cdk.out --limit 1`)
+    .action(async (templates: string[], options: PreviewCommandOptions) => setExit(await previewCommand(io, templates, options)));
 
   program.command('backtest')
     .description('Runs patterns over archived CloudTrail logs and reports what each would have alerted on.')
@@ -148,14 +153,19 @@ interface PreviewCommandOptions {
   readonly color: boolean;
 }
 
-async function previewCommand(io: CliIo, templatePath: string, options: PreviewCommandOptions): Promise<number> {
+async function previewCommand(io: CliIo, templatePaths: string[], options: PreviewCommandOptions): Promise<number> {
   const given = new Map<string, string>();
   for (const pair of options.resolve) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--resolve takes NAME=VALUE (e.g. AWS::Region=us-east-1), got '${pair}'`);
     given.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  const templates = await loadTemplates(templatePath).catch((e: Error) => { throw new UsageError(e.message); });
+  const templates = { templates: [] as LoadedTemplate[], problems: [] as string[] };
+  for (const templatePath of templatePaths) {
+    const loaded = await loadTemplates(templatePath).catch((e: Error) => { throw new UsageError(e.message); });
+    templates.templates.push(...loaded.templates);
+    templates.problems.push(...loaded.problems);
+  }
   const events = options.events.length > 0 ? await eventsFromFiles(options.events) : sampleEvents();
   const rules = previewRules(templates.templates, events.events, { given, ruleFilter: options.rule });
   const inputs: PreviewInputs = {

@@ -1,4 +1,4 @@
-import { partitionOf, TemplateValues, UnresolvedUse, UnresolvedValue, withPlaceholders } from './cfn-values';
+import { partitionOf, TemplateValues, TemplateValueSources, UnresolvedUse, UnresolvedValue, withPlaceholders } from './cfn-values';
 import { isJsonObject, isReadOnlyManagementEvent, JsonObject, principalOf } from './cloudtrail-envelope';
 import { LoadedTemplate } from './template-files';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
@@ -9,6 +9,8 @@ import { evaluateInputPath, parseInputPath } from '../patterns/engine/input-tran
 export interface PreviewEvent {
   readonly event: JsonObject;
   readonly label: string;
+  /** The rule that forwarded it to the bus it is offered on (`<template> <logical id>`), if forwarded. */
+  readonly via?: string;
 }
 
 /** How a target's input is built. */
@@ -49,6 +51,8 @@ export interface MatchPreview {
   readonly delivered: boolean;
   /** Why it is not delivered. */
   readonly notDeliveredBecause?: string;
+  /** The rule that forwarded it to this rule's bus, when it was forwarded. */
+  readonly via?: string;
   readonly messages: TargetMessage[];
 }
 
@@ -58,6 +62,8 @@ export interface RuleCondition {
   /** true, false, or undefined when it depends on values unknown offline. */
   readonly holds?: boolean;
   readonly dependsOn?: string;
+  /** For a StackSet member rule whose condition depends on the region: the StackSet's regions where it holds. */
+  readonly holdsIn?: string[];
 }
 
 /** The preview of one `AWS::Events::Rule`. */
@@ -73,7 +79,15 @@ export interface RulePreview {
   readonly eventBus: string;
   /** The stack's region, when the cloud assembly names it. */
   readonly region?: string;
+  /** The regions a StackSet member rule exists in (the StackSet's regions where its condition holds). */
+  readonly regions?: string[];
   readonly condition?: RuleCondition;
+  /**
+   * The rules whose event-bus targets put events on this rule's bus (`<template> <logical id>`).
+   * Empty when the rule receives the given events directly: on the default bus, or on a custom bus
+   * no given rule forwards to (its senders are deployed elsewhere).
+   */
+  readonly receivesFrom: string[];
   /** The event pattern as evaluated, unresolved values written as `[unresolved: …]`. */
   readonly pattern?: string;
   /** Values of the pattern and targets that cannot be known offline. */
@@ -86,6 +100,8 @@ export interface RulePreview {
   readonly eventsChecked: number;
   readonly matched: number;
   readonly delivered: number;
+  /** Delivered events by event name (or detail-type), most frequent first. */
+  readonly deliveredByEventName: Record<string, number>;
   readonly matches: MatchPreview[];
 }
 
@@ -104,26 +120,80 @@ const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 /**
  * Previews every `AWS::Events::Rule` of the templates against the events: which events match,
  * whether EventBridge delivers them, and the exact input each target receives (the engine's
- * matcher and input-transformer renderer).
+ * matcher and input-transformer renderer). Rules on the default bus receive the events. A rule
+ * whose target is a custom event bus of another given rule forwards what it is delivered there,
+ * once per target: the rules on that bus receive those copies (so an event two forwarders deliver
+ * reaches them twice, as in AWS). A custom bus no given rule forwards to receives the events.
  */
 export function previewRules(templates: readonly LoadedTemplate[], events: readonly PreviewEvent[], options: PreviewOptions = {}): RulePreview[] {
-  const previews: RulePreview[] = [];
+  const evaluations: RuleEvaluation[] = [];
   for (const loaded of templates) {
     const given = new Map<string, unknown>(loaded.parameterValues);
     addEventBusNames(loaded.template, given);
     for (const [k, v] of options.given ?? []) given.set(k, v);
     const { template, account, region, stackName } = loaded;
-    const values = new TemplateValues({ template, account, region, stackName, given });
+    const sources = { template, account, region, stackName, given };
+    const values = new TemplateValues(sources);
     for (const [logicalId, resource] of Object.entries(loaded.template.Resources as JsonObject)) {
       if (!isJsonObject(resource) || resource.Type !== 'AWS::Events::Rule') continue;
       const properties = isJsonObject(resource.Properties) ? resource.Properties : {};
-      const name = values.resolve(properties.Name);
-      if (options.ruleFilter !== undefined && !logicalId.includes(options.ruleFilter)
-        && !(typeof name === 'string' && name.includes(options.ruleFilter))) continue;
-      previews.push(new RuleEvaluation(loaded, values, logicalId, resource, properties).run(events));
+      evaluations.push(new RuleEvaluation(loaded, sources, values, logicalId, resource, properties));
     }
   }
-  return previews;
+  const previews = routeEvents(evaluations, events);
+  return evaluations.map((evaluation) => previews.get(evaluation)!).filter((preview) => options.ruleFilter === undefined
+    || preview.logicalId.includes(options.ruleFilter) || (preview.ruleName ?? '').includes(options.ruleFilter));
+}
+
+/**
+ * Offers the events to each rule in the order EventBridge delivers them: first the rules that
+ * receive the given events, then each rule on a bus once every rule forwarding to it is done.
+ */
+function routeEvents(evaluations: readonly RuleEvaluation[], events: readonly PreviewEvent[]): Map<RuleEvaluation, RulePreview> {
+  const feeders = new Map<RuleEvaluation, Array<{ rule: RuleEvaluation; targets: number }>>();
+  for (const rule of evaluations) {
+    const bus = rule.busAddress;
+    if (bus === undefined) continue;
+    const feeding = evaluations
+      .map((other) => ({ rule: other, targets: other.eventBusTargets.filter((target) => sameBus(target, bus)).length }))
+      .filter((f) => f.rule !== rule && f.targets > 0);
+    if (feeding.length > 0) feeders.set(rule, feeding);
+  }
+  const done = new Map<RuleEvaluation, { preview: RulePreview; delivered: PreviewEvent[] }>();
+  const offer = (rule: RuleEvaluation, loop: boolean) => {
+    const feeding = feeders.get(rule);
+    const input = feeding === undefined ? events : feeding.flatMap(({ rule: feeder, targets }) =>
+      (done.get(feeder)?.delivered ?? []).flatMap((e) => Array<PreviewEvent>(targets).fill({ ...e, via: feeder.id })));
+    done.set(rule, rule.run(input, feeding?.map((f) => f.rule.id) ?? [], loop));
+  };
+  let pending = [...evaluations];
+  while (pending.length > 0) {
+    const ready = pending.filter((rule) => (feeders.get(rule) ?? []).every((f) => done.has(f.rule)));
+    // Rules that forward to each other in a loop: each is offered what the rules outside the loop forwarded.
+    const next = ready.length > 0 ? ready : [pending[0]];
+    next.forEach((rule) => offer(rule, ready.length === 0));
+    pending = pending.filter((rule) => !done.has(rule));
+  }
+  return new Map([...done].map(([rule, result]) => [rule, result.preview]));
+}
+
+/** A custom event bus: its name, and its account and region when known. */
+interface BusAddress {
+  readonly name: string;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+function sameBus(a: BusAddress, b: BusAddress): boolean {
+  const agree = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  return a.name === b.name && agree(a.account, b.account) && agree(a.region, b.region);
+}
+
+/** The bus an event bus ARN names (`arn:aws:events:us-east-1:111122223333:event-bus/central`). */
+function busFromArn(arn: string): BusAddress | undefined {
+  const match = /^arn:[^:]+:events:([^:]*):([^:]*):event-bus\/(.+)$/.exec(arn);
+  if (!match) return undefined;
+  return { name: match[3], ...(match[2] ? { account: match[2] } : {}), ...(match[1] ? { region: match[1] } : {}) };
 }
 
 /** A custom bus's `Ref` is its name: known when the bus resource sets `Name`. */
@@ -145,32 +215,31 @@ class RuleEvaluation {
   private readonly unresolved: UnresolvedUse[] = [];
   private readonly problems: string[] = [];
   private readonly notes: string[] = [];
+  private readonly ruleName?: string;
+  private readonly state: string;
+  private readonly bus: { display: string; name?: string; isDefault: boolean; address?: BusAddress };
+  private readonly ruleCondition?: RuleCondition;
+  /** The regions the rule exists in, when known: the stack's, or those of a StackSet where its condition holds. */
+  private readonly regions?: string[];
+  private readonly compiledPattern: { text?: string; matcher?: EventPatternMatcher };
+  private readonly compiledTargets: CompiledTarget[];
+  /** The custom buses the rule's targets put events on. */
+  public readonly eventBusTargets: BusAddress[] = [];
 
   constructor(
     private readonly loaded: LoadedTemplate,
+    private readonly sources: TemplateValueSources,
     private readonly values: TemplateValues,
     private readonly logicalId: string,
     private readonly resource: JsonObject,
     private readonly properties: JsonObject,
-  ) {}
-
-  public run(events: readonly PreviewEvent[]): RulePreview {
-    const ruleName = this.plain(this.properties.Name, 'Name');
-    const description = this.plain(this.properties.Description, 'Description');
-    const state = this.plain(this.properties.State, 'State') ?? ENABLED;
-    const eventBus = this.eventBus();
-    const condition = this.condition();
-    const base = {
-      template: this.loaded.name,
-      logicalId: this.logicalId,
-      ...(ruleName !== undefined ? { ruleName } : {}),
-      ...(description !== undefined ? { description } : {}),
-      state,
-      eventBus: eventBus.display,
-      ...(this.loaded.region !== undefined ? { region: this.loaded.region } : {}),
-      ...(condition !== undefined ? { condition } : {}),
-    };
-    if (ruleName === undefined) {
+  ) {
+    this.ruleName = this.plain(this.properties.Name, 'Name');
+    this.state = this.plain(this.properties.State, 'State') ?? ENABLED;
+    this.bus = this.eventBus();
+    this.ruleCondition = this.condition();
+    this.regions = this.deployedRegions();
+    if (this.ruleName === undefined) {
       this.notes.push(`CloudFormation names this rule at deployment (${this.loaded.stackName ?? '<stack name>'}-${this.logicalId.slice(0, 64)}-<random suffix>); `
         + `<aws.events.rule-name> is shown as the logical ID ${this.logicalId}.`);
     }
@@ -178,28 +247,65 @@ class RuleEvaluation {
       this.notes.push('StackSet member template: its account and region differ per stack instance. Conditions and values that depend on them '
         + 'are unknown unless given, e.g. --resolve AWS::Region=us-east-1 --resolve AWS::AccountId=111122223333.');
     }
-    const pattern = this.pattern();
-    const targets = this.targets(ruleName ?? this.logicalId, eventBus.name);
-    const finish = (matches: MatchPreview[], eventsChecked: number): RulePreview => ({
-      ...base,
-      ...(pattern.text !== undefined ? { pattern: pattern.text } : {}),
-      unresolved: this.unresolved,
-      problems: this.problems,
-      notes: this.notes,
-      targets: targets.map((t) => t.summary),
-      eventsChecked,
-      matched: matches.length,
-      delivered: matches.filter((m) => m.delivered).length,
-      matches,
+    this.compiledPattern = this.pattern();
+    this.compiledTargets = this.targets(this.ruleName ?? this.logicalId, this.bus.name);
+  }
+
+  /** How other rules name this one: `<template> <logical id>`. */
+  public get id(): string {
+    return `${this.loaded.name} ${this.logicalId}`;
+  }
+
+  /** The custom bus the rule is on; undefined for the default bus or a bus unknown offline. */
+  public get busAddress(): BusAddress | undefined {
+    return this.bus.address;
+  }
+
+  /**
+   * Offers the events to the rule. `receivesFrom` names the rules that forwarded them (empty
+   * for the given events), `loop` says that some of those rules forward to each other.
+   */
+  public run(events: readonly PreviewEvent[], receivesFrom: string[], loop: boolean): { preview: RulePreview; delivered: PreviewEvent[] } {
+    const description = this.plain(this.properties.Description, 'Description');
+    const condition = this.ruleCondition;
+    const pattern = this.compiledPattern;
+    const delivered: PreviewEvent[] = [];
+    if (loop) this.notes.push('Its bus is fed by rules that forward to each other in a loop: only the events forwarded from outside the loop are previewed.');
+    const finish = (matches: MatchPreview[], eventsChecked: number) => ({
+      delivered,
+      preview: {
+        template: this.loaded.name,
+        logicalId: this.logicalId,
+        ...(this.ruleName !== undefined ? { ruleName: this.ruleName } : {}),
+        ...(description !== undefined ? { description } : {}),
+        state: this.state,
+        eventBus: this.bus.display,
+        ...(this.loaded.region !== undefined ? { region: this.loaded.region } : {}),
+        ...(this.regions !== undefined && this.loaded.region === undefined ? { regions: this.regions } : {}),
+        ...(condition !== undefined ? { condition } : {}),
+        receivesFrom,
+        ...(pattern.text !== undefined ? { pattern: pattern.text } : {}),
+        unresolved: this.unresolved,
+        problems: this.problems,
+        notes: this.notes,
+        targets: this.compiledTargets.map((t) => t.summary),
+        eventsChecked,
+        matched: matches.length,
+        delivered: delivered.length,
+        deliveredByEventName: countByEventName(delivered),
+        matches,
+      },
     });
-    if (condition?.holds === false) {
-      this.notes.unshift(`Not created: its condition ${condition.name} is false${this.loaded.region ? ` in ${this.loaded.region}` : ''}, so no event reaches it.`);
+    if (condition?.holds === false || this.regions?.length === 0) {
+      const where = this.loaded.region ? ` in ${this.loaded.region}` : this.loaded.deploymentRegions ? ` in any of the StackSet's regions (${this.loaded.deploymentRegions.join(', ')})` : '';
+      this.notes.unshift(`Not created: its condition ${condition?.name} is false${where}, so no event reaches it.`);
       return finish([], 0);
     }
     if (pattern.matcher === undefined) return finish([], 0);
 
     const matches: MatchPreview[] = [];
-    for (const { event, label } of events) {
+    for (const offered of events) {
+      const { event, label } = offered;
       let matched: boolean;
       try {
         matched = pattern.matcher.matchesEvent(event);
@@ -208,16 +314,48 @@ class RuleEvaluation {
         continue;
       }
       if (!matched) continue;
-      const notDelivered = this.notDeliveredBecause(state, eventBus.isDefault, event);
+      const notDelivered = this.notDeliveredBecause(event);
+      if (notDelivered === undefined) delivered.push(offered);
       matches.push({
         label,
         summary: summarize(event),
         delivered: notDelivered === undefined,
         ...(notDelivered !== undefined ? { notDeliveredBecause: notDelivered } : {}),
-        messages: targets.map((t) => t.render(event)),
+        ...(offered.via !== undefined ? { via: offered.via } : {}),
+        messages: this.compiledTargets.map((t) => t.render(event)),
       });
     }
     return finish(matches, events.length);
+  }
+
+  /**
+   * The regions the rule exists in: the stack's, the one given with --resolve, or for a StackSet
+   * member template the StackSet's regions where the rule's condition may hold.
+   */
+  private deployedRegions(): string[] | undefined {
+    const given = this.sources.given?.get('AWS::Region');
+    if (typeof given === 'string') return [given];
+    if (this.loaded.region !== undefined) return [this.loaded.region];
+    const regions = this.loaded.deploymentRegions;
+    if (regions === undefined) return undefined;
+    const condition = this.ruleCondition;
+    if (condition === undefined || condition.holds !== undefined) return regions;
+    const inEachRegion = regions.map((region) => {
+      const inRegion = new Map(this.sources.given ?? []);
+      inRegion.set('AWS::Region', region);
+      return new TemplateValues({ ...this.sources, given: inRegion }).condition(condition.name);
+    });
+    // Where the condition depends on more than the region, the rule is previewed as if it holds there.
+    const holdsIn = regions.filter((_, i) => inEachRegion[i] !== false);
+    (condition as { holdsIn?: string[] }).holdsIn = holdsIn;
+    const dependsOnRegionOnly = inEachRegion.every((holds) => !(holds instanceof UnresolvedValue));
+    if (dependsOnRegionOnly) {
+      // The note of condition() said the region is unknown: the StackSet's regions decide it.
+      this.notes.splice(this.notes.findIndex((n) => n.startsWith(`Created only where condition ${condition.name} holds`)), 1,
+        `Created only where condition ${condition.name} holds: of the StackSet's regions (${regions.join(', ')}), in `
+        + `${holdsIn.length > 0 ? holdsIn.join(', ') : 'none'}. Events recorded elsewhere do not reach it.`);
+    }
+    return holdsIn;
   }
 
   /** A property that must be a plain string; an unresolved one is recorded and shown as its placeholder. */
@@ -227,15 +365,41 @@ class RuleEvaluation {
     return typeof text === 'string' ? text : JSON.stringify(text);
   }
 
-  private eventBus(): { display: string; name?: string; isDefault: boolean } {
+  private eventBus(): { display: string; name?: string; isDefault: boolean; address?: BusAddress } {
     const raw = this.properties.EventBusName;
     if (raw === undefined) return { display: 'default', isDefault: true };
     const resolved = this.values.resolve(raw);
     if (typeof resolved === 'string') {
-      const name = resolved.includes(':event-bus/') ? resolved.slice(resolved.indexOf(':event-bus/') + ':event-bus/'.length) : resolved;
-      return { display: resolved, name, isDefault: name === 'default' };
+      const address = busFromArn(resolved) ?? { name: resolved, ...this.accountAndRegion() };
+      const isDefault = address.name === 'default';
+      return { display: resolved, name: address.name, isDefault, ...(isDefault ? {} : { address }) };
     }
     return { display: String(withPlaceholders(resolved, this.unresolved, 'EventBusName')), isDefault: false };
+  }
+
+  /** The account and region the template is deployed in, as far as they are known. */
+  private accountAndRegion(): { account?: string; region?: string } {
+    const account = this.values.resolve({ Ref: 'AWS::AccountId' });
+    const region = this.values.resolve({ Ref: 'AWS::Region' });
+    return { ...(typeof account === 'string' ? { account } : {}), ...(typeof region === 'string' ? { region } : {}) };
+  }
+
+  /**
+   * The custom bus a target puts events on: an event bus ARN, or a bus of the same template
+   * (whose ARN is known only at deployment, but whose name is written in it).
+   */
+  private targetBus(arn: unknown): BusAddress | undefined {
+    const raw = isJsonObject(arn) ? arn : {};
+    const getAtt = raw['Fn::GetAtt'];
+    const local = typeof raw.Ref === 'string' ? raw.Ref : Array.isArray(getAtt) && getAtt[1] === 'Arn' ? getAtt[0]
+      : typeof getAtt === 'string' && getAtt.endsWith('.Arn') ? getAtt.slice(0, -'.Arn'.length) : undefined;
+    if (typeof local === 'string' && this.values.resourceType(local) === 'AWS::Events::EventBus') {
+      const name = this.values.resolve({ Ref: local });
+      return typeof name === 'string' ? { name, ...this.accountAndRegion() } : undefined;
+    }
+    const resolved = this.values.resolve(arn);
+    const address = typeof resolved === 'string' ? busFromArn(resolved) : undefined;
+    return address?.name === 'default' ? undefined : address;
   }
 
   private condition(): RuleCondition | undefined {
@@ -294,10 +458,11 @@ class RuleEvaluation {
       this.problems.push(`Targets cannot be evaluated offline (${String(withPlaceholders(raw, this.unresolved, 'Targets'))}).`);
       return [];
     }
-    return raw.map((target, i) => this.target(target, i, ruleName, busName));
+    const written = Array.isArray(this.properties.Targets) && this.properties.Targets.length === raw.length ? this.properties.Targets : [];
+    return raw.map((target, i) => this.target(target, i, ruleName, busName, isJsonObject(written[i]) ? written[i].Arn : undefined));
   }
 
-  private target(target: unknown, index: number, ruleName: string, busName: string | undefined): CompiledTarget {
+  private target(target: unknown, index: number, ruleName: string, busName: string | undefined, writtenArn: unknown): CompiledTarget {
     const t = isJsonObject(target) ? target : {};
     const id = typeof t.Id === 'string' ? t.Id : `#${index}`;
     const where = `Targets.${id}`;
@@ -305,6 +470,8 @@ class RuleEvaluation {
     const destinationUses: UnresolvedUse[] = [];
     const destination = String(withPlaceholders(destinationValue, destinationUses, `${where}.Arn`)).replace(/^\[unresolved: (.*)\]$/, '$1');
     const eventBus = /:event-bus\//.test(destination) || destination.includes('AWS::Events::EventBus');
+    const bus = this.targetBus(writtenArn ?? destinationValue);
+    if (bus !== undefined) this.eventBusTargets.push(bus);
     const problems: string[] = [];
     const summary = (input: TargetInputKind): TargetSummary => ({ id, destination, input, eventBus, problems });
 
@@ -363,18 +530,32 @@ class RuleEvaluation {
     return `arn:${partitionOf(region)}:events:${region}:${account}:rule/${bus}${ruleName}`;
   }
 
-  private notDeliveredBecause(state: string, defaultBus: boolean, event: JsonObject): string | undefined {
+  private notDeliveredBecause(event: JsonObject): string | undefined {
+    const state = this.state;
     if (state === DISABLED) return 'the rule is DISABLED';
     if (state !== ALL_MANAGEMENT_EVENTS && isReadOnlyManagementEvent(event)) {
       return `read-only management event: it reaches the rule only with State ${ALL_MANAGEMENT_EVENTS} (the rule is ${state})`;
     }
-    const region = this.loaded.region;
-    if (defaultBus && region !== undefined && typeof event.region === 'string' && event.region !== region) {
+    const regions = this.regions;
+    if (this.bus.isDefault && regions !== undefined && typeof event.region === 'string' && !regions.includes(event.region)) {
       const iam = event.source === 'aws.iam' ? ' (IAM events reach EventBridge only in us-east-1)' : '';
-      return `the event is from ${event.region}; a rule on the default bus of ${region} sees only events of ${region}${iam}`;
+      return regions.length === 1
+        ? `the event is from ${event.region}; a rule on the default bus of ${regions[0]} sees only events of ${regions[0]}${iam}`
+        : `the event is from ${event.region}; the rule exists only in ${regions.join(', ')}, and a rule on the default bus sees only events of its region${iam}`;
     }
     return undefined;
   }
+}
+
+/** Delivered events by event name (the detail-type for events that are no CloudTrail record), most frequent first. */
+function countByEventName(events: readonly PreviewEvent[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const { event } of events) {
+    const detail = isJsonObject(event.detail) ? event.detail : {};
+    const name = typeof detail.eventName === 'string' ? detail.eventName : String(event['detail-type']);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 /** `CreateUser by arn:… at 2024-08-01T13:33:28Z`, or the detail-type for events that are no CloudTrail record. */

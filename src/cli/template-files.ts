@@ -18,6 +18,11 @@ export interface LoadedTemplate {
   readonly parameterValues: ReadonlyMap<string, unknown>;
   /** Whether the account and region vary per deployment (a StackSet member template). */
   readonly perDeployment: boolean;
+  /**
+   * The regions a StackSet member template is deployed to (the `Regions` of the StackSet's
+   * `StackInstancesGroup`), when the template holding the StackSet names them plainly.
+   */
+  readonly deploymentRegions?: string[];
 }
 
 /** The templates found, and the files or members that could not be used. */
@@ -157,7 +162,14 @@ function addWithMembers(templates: LoadedTemplate[], problems: string[], file: s
       problems.push(`${name}: not previewed: its TemplateBody has no "Resources" object`);
       continue;
     }
-    templates.push({ name, template: member, parameterValues: stackSetParameters(values, resource.Properties.Parameters), perDeployment: true });
+    const deploymentRegions = stackSetRegions(values, resource.Properties.StackInstancesGroup);
+    templates.push({
+      name,
+      template: member,
+      parameterValues: stackSetParameters(values, resource.Properties.Parameters),
+      perDeployment: true,
+      ...(deploymentRegions !== undefined ? { deploymentRegions } : {}),
+    });
   }
 }
 
@@ -172,6 +184,19 @@ function stackSetParameters(values: TemplateValues, parameters: unknown): Map<st
     result.set(p.ParameterKey, value instanceof UnresolvedValue ? new UnresolvedValue(`${value.description}, passed as StackSet parameter ${p.ParameterKey}`) : value);
   }
   return result;
+}
+
+/** The regions of every `StackInstancesGroup` entry, or undefined when any of them is not a plain list of names. */
+function stackSetRegions(values: TemplateValues, groups: unknown): string[] | undefined {
+  const list = values.resolve(groups);
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const regions = new Set<string>();
+  for (const group of list) {
+    const names = isJsonObject(group) ? group.Regions : undefined;
+    if (!Array.isArray(names) || !names.every((r): r is string => typeof r === 'string')) return undefined;
+    names.forEach((r) => regions.add(r));
+  }
+  return [...regions];
 }
 
 function describeUnresolved(value: unknown): string {
