@@ -212,6 +212,10 @@ export function hasDuplicateKeys(value: JsonValue): boolean {
 export function keepsMeaningUnderJsonParse(value: JsonValue): boolean {
   const numbersExact = (v: JsonValue): boolean => {
     if (v instanceof JsonNumber) {
+      // Generated texts also spell numbers as JSON does not allow (leading zeros), which JSON.parse refuses.
+      if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v.text)) {
+        return false;
+      }
       const digits = v.text.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
       return Number.isFinite(v.value) && digits.length <= 15;
     }
