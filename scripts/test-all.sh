@@ -65,7 +65,8 @@ count "$ep" "$ef"
 
 step "differential check against aws/event-ruler"
 npx projen event-ruler:build
-npx projen test:differential | tee .tmp/differential.log
+# A fixed seed keeps CI reproducible; run the task without --seed to explore new inputs.
+npx projen test:differential --seed 517441829 | tee .tmp/differential.log
 read -r dp df < <(sed -n 's/^differential: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' .tmp/differential.log | tail -1)
 count "${dp:-0}" "${df:-1}"
 
