@@ -22,7 +22,7 @@ import { IntIntMap, NO_VALUE } from './int-int-map';
 import { SubRule } from './pattern-compiler';
 import { RulerEvent, RulerValue, UsedSteps } from './ruler-event';
 import { fieldsInNumericMachines } from './shared-byte-machines';
-import { EventScalar, ValuePattern, ValuePredicate, compileValuePredicate } from './value-patterns';
+import { EventScalar, ValuePattern, ValuePredicate, compileValuePredicate, numberSpellingUse } from './value-patterns';
 
 /** Outcomes of a field, or of a sub-rule, on the quick path. */
 export const FAILS = 0;
@@ -30,69 +30,20 @@ export const HOLDS = 1;
 /** Values in arrays or several spellings of the name: only the exact path can decide. */
 export const NEEDS_EXACT = 2;
 
-/** A field of a sub-rule, compiled; shared by the sub-rules of a pattern with the same name and tests. */
-export class FieldCondition {
-  public readonly segmentCount: number;
-  /** For each segment index, the used keys that can be looked up there and the segment after each. */
-  public readonly levelKeys: readonly (readonly string[])[];
-  public readonly levelNext: readonly (readonly number[])[];
-  /** Whether some key names an `Object.prototype` member (`constructor`, `__proto__`): own properties only. */
-  public readonly guarded: boolean;
-  public readonly allowsAbsence: boolean;
-  public readonly hasValueTests: boolean;
-  public readonly test: ValuePredicate;
-  /** Whether the value tests are only exact strings (cheap and selective: tried first). */
-  public readonly exactStringsOnly: boolean;
-  /** Quick-path outcome memo within one matching call (`stamp` is the call's number). */
-  public stamp = 0;
-  public outcome = FAILS;
+/** Interned key reads, paths and conditions: beyond this many, new patterns get their own. */
+const MAX_INTERNED = 20000;
 
-  constructor(public readonly name: string, patterns: readonly ValuePattern[], used: UsedSteps, inNumericMachine: boolean) {
-    const segments = name.split('.');
-    this.segmentCount = segments.length;
-    const keys: string[][] = [];
-    const next: number[][] = [];
-    let guarded = false;
-    for (let i = 0; i < segments.length; i++) {
-      const levelKeys: string[] = [];
-      const levelNext: number[] = [];
-      let key = segments[i];
-      for (let j = i + 1; j <= segments.length; j++) {
-        if (used.isUsed(key)) {
-          levelKeys.push(key);
-          levelNext.push(j);
-          guarded = guarded || key in Object.prototype;
-        }
-        if (j < segments.length) {
-          key += '.' + segments[j];
-        }
-      }
-      keys.push(levelKeys);
-      next.push(levelNext);
-    }
-    this.levelKeys = keys;
-    this.levelNext = next;
-    this.guarded = guarded;
-    this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
-    const valueTests = patterns.filter((p) => !(p.kind === 'exists' && !p.exists));
-    this.hasValueTests = valueTests.length > 0;
-    this.test = compileValuePredicate(valueTests, inNumericMachine);
-    this.exactStringsOnly = this.hasValueTests && !this.allowsAbsence && valueTests.every((p) => p.kind === 'exact-string');
-  }
-}
+/** What a field's keys lead to in an event, on the quick path. */
+const NOTHING = 0;
+const FOUND = 1;
+const UNDECIDED = 2;
 
-/** A sub-rule ready to run. */
-export class CompiledSubRule {
-  /** Fields in event-ruler's order (sorted by name, as `addPatternRule` chains them). */
-  public readonly fields: readonly FieldCondition[];
-  /** The same fields in the order the quick path tries them (most selective first). */
-  public readonly quickOrder: readonly FieldCondition[];
-
-  constructor(fields: FieldCondition[]) {
-    this.fields = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const rank = (f: FieldCondition) => (f.exactStringsOnly ? 0 : 1) * 1000 + f.segmentCount;
-    this.quickOrder = [...fields].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
+/**
+ * The same text as an internalized string (the form V8 keeps property names in), so that looking it up
+ * as a key does not first search V8's string table on every read.
+ */
+function asPropertyKey(text: string): string {
+  return Object.keys({ [text]: 0 })[0];
 }
 
 /** Whether an array holds an object or array (whose values would carry array membership). */
@@ -111,67 +62,271 @@ function isScalar(v: unknown): v is EventScalar {
   return t === 'string' || t === 'number' || t === 'boolean' || v === null;
 }
 
-/** The quick outcome of one field on an event object. */
-function evaluateQuickly(event: Record<string, unknown>, field: FieldCondition): number {
-  const end = field.segmentCount;
-  const absent = field.allowsAbsence ? HOLDS : FAILS;
-  let node: Record<string, unknown> = event;
-  let seg = 0;
-  for (;;) {
-    const keys = field.levelKeys[seg];
+/**
+ * The keys a field name is read through: for each segment index, the used keys that can be looked up
+ * there and the segment after each. Interned, so every condition on the same name (whatever its tests,
+ * whichever pattern it comes from) shares one lookup per event.
+ */
+export class FieldPath {
+  public readonly segmentCount: number;
+  public readonly levelKeys: readonly (readonly string[])[];
+  public readonly levelNext: readonly (readonly number[])[];
+  /**
+   * The keys one segment at a time, when each segment is a used key by itself and no key names an
+   * `Object.prototype` member; undefined otherwise. Events without dotted keys can only hold the field
+   * there.
+   */
+  public readonly primaryPath: readonly string[] | undefined;
+  /** Whether some level also has a dotted key to try (`a.b` besides `a` -> `b`). */
+  public readonly hasDottedKeys: boolean;
+  /** Whether some key names an `Object.prototype` member (`constructor`, `__proto__`): own properties only. */
+  public readonly guarded: boolean;
+  /** Identity of the keys read, for interning. */
+  public readonly signature: string;
+  /** Lookup memo: `found` (NOTHING, FOUND or UNDECIDED) and `value` are valid for the stamp `stamp`. */
+  public stamp = 0;
+  public found = NOTHING;
+  public value: unknown = undefined;
+
+  constructor(segments: readonly string[], used: UsedSteps) {
+    this.segmentCount = segments.length;
+    const keys: string[][] = [];
+    const next: number[][] = [];
+    let guarded = false;
+    for (let i = 0; i < segments.length; i++) {
+      const levelKeys: string[] = [];
+      const levelNext: number[] = [];
+      let key = segments[i];
+      for (let j = i + 1; j <= segments.length; j++) {
+        if (used.isUsed(key)) {
+          levelKeys.push(asPropertyKey(key));
+          levelNext.push(j);
+          guarded = guarded || key in Object.prototype;
+        }
+        if (j < segments.length) {
+          key += '.' + segments[j];
+        }
+      }
+      keys.push(levelKeys);
+      next.push(levelNext);
+    }
+    this.levelKeys = keys;
+    this.levelNext = next;
+    this.guarded = guarded;
+    this.primaryPath = !guarded && next.every((level, i) => level[0] === i + 1) ? segments.map(asPropertyKey) : undefined;
+    this.hasDottedKeys = keys.some((level) => level.length > 1) || this.primaryPath === undefined;
+    this.signature = JSON.stringify([keys, next]);
+  }
+
+  /**
+   * Look the field up (memoized under `stamp`): FOUND with the value (a scalar or an array of
+   * scalars), NOTHING, or UNDECIDED when values sit in arrays of objects or arrays (they carry array
+   * membership) or the name is spelled more than one way in the event.
+   */
+  public lookUp(event: Record<string, unknown>, stamp: number, dottedKeys: boolean): number {
+    if (this.stamp === stamp) {
+      return this.found;
+    }
+    const found = this.find(event, dottedKeys);
+    this.stamp = stamp;
+    this.found = found;
+    return found;
+  }
+
+  private find(event: Record<string, unknown>, dottedKeys: boolean): number {
+    const path = this.primaryPath;
     let child: unknown;
-    let next = seg + 1;
-    if (keys.length === 1) {
-      const key = keys[0];
-      child = field.guarded && !Object.prototype.hasOwnProperty.call(node, key) ? undefined : node[key];
-      next = field.levelNext[seg][0];
+    if (path !== undefined && !(dottedKeys && this.hasDottedKeys)) {
+      // The usual case: one key per level.
+      const last = path.length - 1;
+      let node = event;
+      for (let i = 0; i < last; i++) {
+        const inner = node[path[i]];
+        if (typeof inner !== 'object' || inner === null) {
+          return NOTHING;
+        }
+        if (Array.isArray(inner)) {
+          return holdsContainer(inner) ? UNDECIDED : NOTHING;
+        }
+        node = inner as Record<string, unknown>;
+      }
+      child = node[path[last]];
     } else {
-      for (let c = 0; c < keys.length; c++) {
-        const key = keys[c];
-        const v = field.guarded && !Object.prototype.hasOwnProperty.call(node, key) ? undefined : node[key];
-        if (v !== undefined) {
-          if (child !== undefined) {
-            // The name is spelled more than one way in this event: leave it to the exact path.
-            return NEEDS_EXACT;
-          }
-          child = v;
-          next = field.levelNext[seg][c];
-        }
-      }
-    }
-    if (child === undefined) {
-      return absent;
-    }
-    if (next === end) {
-      if (isScalar(child)) {
-        return field.hasValueTests && field.test(child) ? HOLDS : FAILS;
-      }
-      if (Array.isArray(child)) {
-        // Scalars straight inside an array have no membership; an array inside gives its values one.
-        let present = false;
-        let passed = false;
-        for (let i = 0; i < child.length; i++) {
-          const el = child[i];
-          if (isScalar(el)) {
-            present = true;
-            passed = passed || (field.hasValueTests && field.test(el));
-          } else if (Array.isArray(el)) {
-            return NEEDS_EXACT;
+      const end = this.segmentCount;
+      let node: Record<string, unknown> = event;
+      let seg = 0;
+      for (;;) {
+        const keys = this.levelKeys[seg];
+        let next = seg + 1;
+        child = undefined;
+        for (let c = 0; c < keys.length; c++) {
+          const key = keys[c];
+          const v = this.guarded && !Object.prototype.hasOwnProperty.call(node, key) ? undefined : node[key];
+          if (v !== undefined) {
+            if (child !== undefined) {
+              // The name is spelled more than one way in this event: leave it to the exact path.
+              return UNDECIDED;
+            }
+            child = v;
+            next = this.levelNext[seg][c];
           }
         }
-        return passed ? HOLDS : present ? FAILS : absent;
+        if (child === undefined || next === end) {
+          break;
+        }
+        if (typeof child !== 'object' || child === null) {
+          return NOTHING;
+        }
+        if (Array.isArray(child)) {
+          return holdsContainer(child) ? UNDECIDED : NOTHING;
+        }
+        node = child as Record<string, unknown>;
+        seg = next;
       }
-      // An object here only has longer names; anything else is not a JSON value.
-      return absent;
     }
-    if (typeof child !== 'object' || child === null) {
-      return absent;
+    if (isScalar(child)) {
+      this.value = child;
+      return FOUND;
     }
     if (Array.isArray(child)) {
-      return holdsContainer(child) ? NEEDS_EXACT : absent;
+      // Scalars straight inside an array have no membership; an array inside gives its values one.
+      let scalars = false;
+      for (let i = 0; i < child.length; i++) {
+        const el = child[i];
+        if (isScalar(el)) {
+          scalars = true;
+        } else if (Array.isArray(el)) {
+          return UNDECIDED;
+        }
+      }
+      this.value = child;
+      return scalars ? FOUND : NOTHING;
     }
-    node = child as Record<string, unknown>;
-    seg = next;
+    // Nothing there, an object (which only has longer names), or something that is not a JSON value.
+    return NOTHING;
+  }
+}
+
+/**
+ * A field of a sub-rule, compiled: its path and its tests. Interned like paths, so the sub-rules of a
+ * pattern, and matchers of different patterns, share one condition per (path, tests).
+ */
+export class FieldCondition {
+  public readonly path: FieldPath;
+  public readonly allowsAbsence: boolean;
+  /** The outcome when the event holds no value for the field. */
+  public readonly whenAbsent: number;
+  public readonly hasValueTests: boolean;
+  public readonly test: ValuePredicate;
+  /** The single exact string the value tests are, if that is all they are. */
+  public readonly onlyString: string | undefined;
+  /** Whether the value tests are only exact strings (cheap and selective: tried first). */
+  public readonly exactStringsOnly: boolean;
+  /** Whether a test may need a number's spelling (address ranges walk a number's text). */
+  public readonly usesSpelling: boolean;
+  /** Quick-path outcome memo: `outcome` is valid for the call or event text numbered `stamp`. */
+  public stamp = 0;
+  public outcome = FAILS;
+
+  constructor(public readonly name: string, path: FieldPath, patterns: readonly ValuePattern[], inNumericMachine: boolean) {
+    this.path = path;
+    this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
+    this.whenAbsent = this.allowsAbsence ? HOLDS : FAILS;
+    const valueTests = patterns.filter((p) => !(p.kind === 'exists' && !p.exists));
+    this.hasValueTests = valueTests.length > 0;
+    this.test = compileValuePredicate(valueTests, inNumericMachine);
+    this.exactStringsOnly = this.hasValueTests && !this.allowsAbsence && valueTests.every((p) => p.kind === 'exact-string');
+    const strings = new Set(valueTests.map((p) => (p.kind === 'exact-string' ? p.value : undefined)));
+    this.onlyString = this.exactStringsOnly && strings.size === 1 ? Array.from(strings)[0] : undefined;
+    this.usesSpelling = valueTests.some((p) => p.kind === 'cidr' || p.kind === 'address');
+  }
+
+  /** The quick outcome on an event (memoized under `stamp`). */
+  public evaluate(event: Record<string, unknown>, stamp: number, dottedKeys: boolean, exactOnSpelling: boolean): number {
+    if (this.stamp === stamp) {
+      return this.outcome;
+    }
+    let outcome: number;
+    if (this.usesSpelling) {
+      numberSpellingUse.needed = false;
+      outcome = this.decide(event, stamp, dottedKeys);
+      if (exactOnSpelling && numberSpellingUse.needed) {
+        // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
+        outcome = NEEDS_EXACT;
+      }
+    } else {
+      outcome = this.decide(event, stamp, dottedKeys);
+    }
+    this.stamp = stamp;
+    this.outcome = outcome;
+    return outcome;
+  }
+
+  private decide(event: Record<string, unknown>, stamp: number, dottedKeys: boolean): number {
+    const path = this.path;
+    const found = path.lookUp(event, stamp, dottedKeys);
+    if (found === NOTHING) {
+      return this.whenAbsent;
+    }
+    if (found === UNDECIDED) {
+      return NEEDS_EXACT;
+    }
+    const value = path.value;
+    if (typeof value === 'string') {
+      const only = this.onlyString;
+      if (only !== undefined) {
+        return value === only ? HOLDS : FAILS;
+      }
+      return this.hasValueTests && this.test(value) ? HOLDS : FAILS;
+    }
+    if (!Array.isArray(value)) {
+      return this.hasValueTests && this.test(value as EventScalar) ? HOLDS : FAILS;
+    }
+    if (this.hasValueTests) {
+      for (let i = 0; i < value.length; i++) {
+        const el: unknown = value[i];
+        if (isScalar(el) && this.test(el)) {
+          return HOLDS;
+        }
+      }
+    }
+    return FAILS;
+  }
+}
+
+const paths = new Map<string, FieldPath>();
+const conditions = new Map<string, FieldCondition>();
+
+function intern<T>(table: Map<string, T>, key: string, make: () => T): T {
+  let known = table.get(key);
+  if (known === undefined) {
+    known = make();
+    if (table.size < MAX_INTERNED) {
+      table.set(key, known);
+    }
+  }
+  return known;
+}
+
+function conditionFor(name: string, patterns: readonly ValuePattern[], used: UsedSteps, inNumericMachine: boolean): FieldCondition {
+  const probe = new FieldPath(name.split('.'), used);
+  const pathKey = probe.signature;
+  const path = intern(paths, pathKey, () => probe);
+  return intern(conditions, `${inNumericMachine ? 'n' : 's'}${pathKey}${JSON.stringify(patterns)}`,
+    () => new FieldCondition(name, path, patterns, inNumericMachine));
+}
+
+/** A sub-rule ready to run. */
+export class CompiledSubRule {
+  /** Fields in event-ruler's order (sorted by name, as `addPatternRule` chains them). */
+  public readonly fields: readonly FieldCondition[];
+  /** The same fields in the order the quick path tries them (most selective first). */
+  public readonly quickOrder: readonly FieldCondition[];
+
+  constructor(fields: FieldCondition[]) {
+    this.fields = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rank = (f: FieldCondition) => (f.exactStringsOnly ? 0 : 1) * 1000 + f.path.segmentCount;
+    this.quickOrder = [...fields].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 
@@ -388,13 +543,20 @@ export class ExactEvent {
   }
 }
 
+/** Numbers the quick path's memo stamps: each matchesEvent call, and each event text, gets a new one. */
+let lastStamp = 0;
+
+/** A fresh stamp (a new event object or text). */
+export function newStamp(): number {
+  return ++lastStamp;
+}
+
 /** A pattern's sub-rules and fields, compiled for both paths. */
 export class CompiledRules {
   public readonly rules: readonly CompiledSubRule[];
   public readonly used: UsedSteps;
   /** Every field name of every sub-rule (what the exact path collects). */
   public readonly names: ReadonlySet<string>;
-  private calls = 0;
 
   constructor(subRules: readonly SubRule[]) {
     const names = new Set<string>();
@@ -402,33 +564,18 @@ export class CompiledRules {
     this.names = names;
     this.used = new UsedSteps(names);
     const numericFields = fieldsInNumericMachines(subRules);
-    // One condition per (name, test list, kind of byte machine): $or copies share the list, so they
-    // share the condition.
-    const shared = new Map<readonly ValuePattern[], Map<string, FieldCondition>>();
-    const conditionFor = (name: string, patterns: readonly ValuePattern[], numeric: boolean): FieldCondition => {
-      let byName = shared.get(patterns);
-      if (!byName) {
-        byName = new Map();
-        shared.set(patterns, byName);
-      }
-      const key = `${numeric ? 'n' : 's'}${name}`;
-      let condition = byName.get(key);
-      if (!condition) {
-        condition = new FieldCondition(name, patterns, this.used, numeric);
-        byName.set(key, condition);
-      }
-      return condition;
-    };
     this.rules = subRules.map((rule, r) => new CompiledSubRule(
-      Array.from(rule, ([name, patterns]) => conditionFor(name, patterns, numericFields[r].has(name)))));
+      Array.from(rule, ([name, patterns]) => conditionFor(name, patterns, this.used, numericFields[r].has(name)))));
   }
 
   /**
    * The quick path on an event object: true or false, or undefined when some sub-rule that might match
-   * needs the exact path.
+   * needs the exact path. `stamp` identifies the event: outcomes computed under the same stamp are
+   * reused, so a stamp must not be reused for an object that may have changed. `dottedKeys`: whether
+   * the event may have keys with dots in them. `exactOnSpelling`: a test that needed a number's
+   * spelling (lost by JSON.parse) makes the field undecided.
    */
-  public matchQuickly(event: Record<string, unknown>): boolean | undefined {
-    const stamp = ++this.calls;
+  public matchQuickly(event: Record<string, unknown>, stamp: number, dottedKeys: boolean, exactOnSpelling: boolean): boolean | undefined {
     let undecided = false;
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
@@ -436,15 +583,12 @@ export class CompiledRules {
       let outcome = HOLDS;
       for (let f = 0; f < order.length; f++) {
         const field = order[f];
-        if (field.stamp !== stamp) {
-          field.stamp = stamp;
-          field.outcome = evaluateQuickly(event, field);
-        }
-        if (field.outcome === FAILS) {
+        const fieldOutcome = field.stamp === stamp ? field.outcome : field.evaluate(event, stamp, dottedKeys, exactOnSpelling);
+        if (fieldOutcome === FAILS) {
           outcome = FAILS;
           break;
         }
-        if (field.outcome === NEEDS_EXACT) {
+        if (fieldOutcome === NEEDS_EXACT) {
           outcome = NEEDS_EXACT;
         }
       }

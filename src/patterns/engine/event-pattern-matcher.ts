@@ -1,8 +1,8 @@
-import { CompiledRules } from './event-matcher';
+import { CompiledRules, newStamp } from './event-matcher';
 import { parseIsFaithful, scanEventText } from './event-text-check';
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
 import { EventReadError, RulerEvent } from './ruler-event';
-import { dependsOnNumberSpelling, numberSpellingUse } from './value-patterns';
+import { dependsOnNumberSpelling } from './value-patterns';
 
 /**
  * Options for checking an event pattern.
@@ -48,6 +48,10 @@ interface TextReading {
   readonly faithful: boolean;
   /** Whether a number's spelling may matter (see event-text-check.ts). */
   readonly spellingSensitiveNumber: boolean;
+  /** Whether some key has a dot in it. */
+  readonly dottedKeys: boolean;
+  /** The quick path's memo stamp for this text (its outcomes are shared by every matcher). */
+  readonly stamp: number;
 }
 
 /**
@@ -71,7 +75,7 @@ function readText(text: string): TextReading {
     parsed = undefined;
   }
   if (parsed === undefined) {
-    reading = { parsed, faithful: false, spellingSensitiveNumber: true };
+    reading = { parsed, faithful: false, spellingSensitiveNumber: true, dottedKeys: true, stamp: 0 };
   } else {
     if (!isEventObject(parsed)) {
       throw new EventReadError('Event must be a JSON object');
@@ -81,6 +85,8 @@ function readText(text: string): TextReading {
       parsed,
       faithful: parseIsFaithful(facts, parsed),
       spellingSensitiveNumber: facts === undefined || facts.spellingSensitiveNumber,
+      dottedKeys: facts === undefined || facts.dottedKeys,
+      stamp: newStamp(),
     };
   }
   lastText = text;
@@ -182,10 +188,8 @@ export class EventPatternMatcher {
   public matches(eventJson: string): boolean {
     const reading = readText(eventJson);
     if (reading.faithful && !(this.numberSpelling && reading.spellingSensitiveNumber)) {
-      numberSpellingUse.needed = false;
-      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>);
-      // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
-      if (quick !== undefined && !numberSpellingUse.needed) {
+      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>, reading.stamp, reading.dottedKeys, true);
+      if (quick !== undefined) {
         return quick;
       }
     }
@@ -204,10 +208,22 @@ export class EventPatternMatcher {
    *   the pattern looks
    */
   public matchesEvent(event: any): boolean {
-    if (!isEventObject(event)) {
+    // A stamp of its own: the object may have changed since any earlier call.
+    return this._matchesEventAt(event, newStamp());
+  }
+
+  /**
+   * `matchesEvent` with the quick path's memo stamp given: calls with the same stamp share what they
+   * read of the event, so the caller must not let the event change between them. `checked`: the
+   * caller has made sure the event is an object.
+   *
+   * @internal
+   */
+  public _matchesEventAt(event: any, stamp: number, checked = false): boolean {
+    if (!checked && !isEventObject(event)) {
       throw new Error(`Event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
     }
-    const quick = this.rules.matchQuickly(event);
+    const quick = this.rules.matchQuickly(event, stamp, true, false);
     return quick !== undefined ? quick : this.rules.matchExactly(RulerEvent.fromObject(event, this.rules.used, this.rules.names));
   }
 }

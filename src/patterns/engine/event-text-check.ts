@@ -23,6 +23,8 @@ export interface EventTextFacts {
   readonly overLimit: boolean;
   /** A number with 16 or more digits or an exponent of three or more digits. */
   readonly spellingSensitiveNumber: boolean;
+  /** Whether some key has a dot in it (so a field may sit under a dotted key). */
+  readonly dottedKeys: boolean;
 }
 
 const QUOTE = 0x22;
@@ -47,10 +49,21 @@ export function scanEventText(text: string): EventTextFacts | undefined {
   let maxDepth = 0;
   let overLimit = false;
   let spelling = false;
+  let dottedKeys = false;
+  // The next dot and backslash at or after a string's start (-1: none left), to tell dotted keys cheaply
+  // (a key with an escape may spell a dot as \u002e: counted as dotted).
+  let nextDot = text.indexOf('.');
+  let nextBackslash = text.indexOf('\\');
   let p = 0;
   while (p < n) {
     const c = text.charCodeAt(p);
     if (c === QUOTE) {
+      if (nextDot >= 0 && nextDot < p) {
+        nextDot = text.indexOf('.', p);
+      }
+      if (nextBackslash >= 0 && nextBackslash < p) {
+        nextBackslash = text.indexOf('\\', p);
+      }
       let q = text.indexOf('"', p + 1);
       // A quote preceded by an odd number of backslashes is escaped and does not end the string.
       while (q > 0 && text.charCodeAt(q - 1) === BACKSLASH) {
@@ -75,6 +88,9 @@ export function scanEventText(text: string): EventTextFacts | undefined {
         keys++;
         if (length > JACKSON_MAX_NAME_LENGTH) {
           overLimit = true;
+        }
+        if ((nextDot >= 0 && nextDot < q) || (nextBackslash >= 0 && nextBackslash < q)) {
+          dottedKeys = true;
         }
         p++;
       }
@@ -135,7 +151,7 @@ export function scanEventText(text: string): EventTextFacts | undefined {
     }
     p++;
   }
-  return { keys, depth: maxDepth, overLimit, spellingSensitiveNumber: spelling };
+  return { keys, depth: maxDepth, overLimit, spellingSensitiveNumber: spelling, dottedKeys };
 }
 
 /** Keys of every object in a parsed JSON value (recursive: call only for nesting Jackson accepts). */
