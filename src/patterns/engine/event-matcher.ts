@@ -73,11 +73,10 @@ export class FieldPath {
   public readonly levelNext: readonly (readonly number[])[];
   /**
    * The keys one segment at a time, when each segment is a used key by itself and no key names an
-   * `Object.prototype` member; undefined otherwise. Events without dotted keys can only hold the field
-   * there.
+   * `Object.prototype` member; undefined otherwise.
    */
   public readonly primaryPath: readonly string[] | undefined;
-  /** Whether some level also has a dotted key to try (`a.b` besides `a` -> `b`). */
+  /** Whether some level also has a dotted key to try (`a.b` besides `a` -> `b`): then every way is tried. */
   public readonly hasDottedKeys: boolean;
   /** Whether some key names an `Object.prototype` member (`constructor`, `__proto__`): own properties only. */
   public readonly guarded: boolean;
@@ -123,20 +122,20 @@ export class FieldPath {
    * scalars), NOTHING, or UNDECIDED when values sit in arrays of objects or arrays (they carry array
    * membership) or the name is spelled more than one way in the event.
    */
-  public lookUp(event: Record<string, unknown>, stamp: number, dottedKeys: boolean): number {
+  public lookUp(event: Record<string, unknown>, stamp: number): number {
     if (this.stamp === stamp) {
       return this.found;
     }
-    const found = this.find(event, dottedKeys);
+    const found = this.find(event);
     this.stamp = stamp;
     this.found = found;
     return found;
   }
 
-  private find(event: Record<string, unknown>, dottedKeys: boolean): number {
+  private find(event: Record<string, unknown>): number {
     const path = this.primaryPath;
     let child: unknown;
-    if (path !== undefined && !(dottedKeys && this.hasDottedKeys)) {
+    if (path !== undefined && !this.hasDottedKeys) {
       // The usual case: one key per level.
       const last = path.length - 1;
       let node = event;
@@ -242,29 +241,29 @@ export class FieldCondition {
   }
 
   /** The quick outcome on an event (memoized under `stamp`). */
-  public evaluate(event: Record<string, unknown>, stamp: number, dottedKeys: boolean, exactOnSpelling: boolean): number {
+  public evaluate(event: Record<string, unknown>, stamp: number, exactOnSpelling: boolean): number {
     if (this.stamp === stamp) {
       return this.outcome;
     }
     let outcome: number;
     if (this.usesSpelling) {
       numberSpellingUse.needed = false;
-      outcome = this.decide(event, stamp, dottedKeys);
+      outcome = this.decide(event, stamp);
       if (exactOnSpelling && numberSpellingUse.needed) {
         // An address range met a number whose spelling JSON.parse dropped: decide on the exact text.
         outcome = NEEDS_EXACT;
       }
     } else {
-      outcome = this.decide(event, stamp, dottedKeys);
+      outcome = this.decide(event, stamp);
     }
     this.stamp = stamp;
     this.outcome = outcome;
     return outcome;
   }
 
-  private decide(event: Record<string, unknown>, stamp: number, dottedKeys: boolean): number {
+  private decide(event: Record<string, unknown>, stamp: number): number {
     const path = this.path;
-    const found = path.lookUp(event, stamp, dottedKeys);
+    const found = path.lookUp(event, stamp);
     if (found === NOTHING) {
       return this.whenAbsent;
     }
@@ -571,11 +570,11 @@ export class CompiledRules {
   /**
    * The quick path on an event object: true or false, or undefined when some sub-rule that might match
    * needs the exact path. `stamp` identifies the event: outcomes computed under the same stamp are
-   * reused, so a stamp must not be reused for an object that may have changed. `dottedKeys`: whether
-   * the event may have keys with dots in them. `exactOnSpelling`: a test that needed a number's
+   * reused, so a stamp must not be reused for an object that may have changed. `exactOnSpelling`: a
+   * test that needed a number's
    * spelling (lost by JSON.parse) makes the field undecided.
    */
-  public matchQuickly(event: Record<string, unknown>, stamp: number, dottedKeys: boolean, exactOnSpelling: boolean): boolean | undefined {
+  public matchQuickly(event: Record<string, unknown>, stamp: number, exactOnSpelling: boolean): boolean | undefined {
     let undecided = false;
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
@@ -583,7 +582,7 @@ export class CompiledRules {
       let outcome = HOLDS;
       for (let f = 0; f < order.length; f++) {
         const field = order[f];
-        const fieldOutcome = field.stamp === stamp ? field.outcome : field.evaluate(event, stamp, dottedKeys, exactOnSpelling);
+        const fieldOutcome = field.stamp === stamp ? field.outcome : field.evaluate(event, stamp, exactOnSpelling);
         if (fieldOutcome === FAILS) {
           outcome = FAILS;
           break;

@@ -1,5 +1,5 @@
 import { CompiledRules, newStamp } from './event-matcher';
-import { parseIsFaithful, scanEventText } from './event-text-check';
+import { inspectParsed, parseIsFaithful, scanEventText } from './event-text-check';
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
 import { EventReadError, RulerEvent } from './ruler-event';
 import { dependsOnNumberSpelling } from './value-patterns';
@@ -48,8 +48,6 @@ interface TextReading {
   readonly faithful: boolean;
   /** Whether a number's spelling may matter (see event-text-check.ts). */
   readonly spellingSensitiveNumber: boolean;
-  /** Whether some key has a dot in it. */
-  readonly dottedKeys: boolean;
   /** The quick path's memo stamp for this text (its outcomes are shared by every matcher). */
   readonly stamp: number;
 }
@@ -75,17 +73,17 @@ function readText(text: string): TextReading {
     parsed = undefined;
   }
   if (parsed === undefined) {
-    reading = { parsed, faithful: false, spellingSensitiveNumber: true, dottedKeys: true, stamp: 0 };
+    reading = { parsed, faithful: false, spellingSensitiveNumber: true, stamp: 0 };
   } else {
     if (!isEventObject(parsed)) {
       throw new EventReadError('Event must be a JSON object');
     }
-    const facts = scanEventText(text);
+    const textFacts = scanEventText(text);
+    const parsedFacts = inspectParsed(parsed);
     reading = {
       parsed,
-      faithful: parseIsFaithful(facts, parsed),
-      spellingSensitiveNumber: facts === undefined || facts.spellingSensitiveNumber,
-      dottedKeys: facts === undefined || facts.dottedKeys,
+      faithful: parseIsFaithful(textFacts, parsedFacts),
+      spellingSensitiveNumber: textFacts === undefined || textFacts.spellingSensitiveNumber,
       stamp: newStamp(),
     };
   }
@@ -188,7 +186,7 @@ export class EventPatternMatcher {
   public matches(eventJson: string): boolean {
     const reading = readText(eventJson);
     if (reading.faithful && !(this.numberSpelling && reading.spellingSensitiveNumber)) {
-      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>, reading.stamp, reading.dottedKeys, true);
+      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>, reading.stamp, true);
       if (quick !== undefined) {
         return quick;
       }
@@ -223,7 +221,7 @@ export class EventPatternMatcher {
     if (!checked && !isEventObject(event)) {
       throw new Error(`Event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
     }
-    const quick = this.rules.matchQuickly(event, stamp, true, false);
+    const quick = this.rules.matchQuickly(event, stamp, false);
     return quick !== undefined ? quick : this.rules.matchExactly(RulerEvent.fromObject(event, this.rules.used, this.rules.names));
   }
 }

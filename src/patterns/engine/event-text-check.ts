@@ -1,7 +1,7 @@
 /**
  * Whether `JSON.parse` reads event text the way event-ruler does, decided cheaply enough to run on every
- * event: one pass over the text that jumps from quote to quote (so strings cost one `indexOf`), and a
- * count of the keys in the parsed object.
+ * event: one pass over the text that jumps from quote to quote (so strings cost one `indexOf`), and one
+ * walk of the parsed object (its keys, nesting and name lengths).
  *
  * `JSON.parse` keeps only the last value of a key repeated in one object, where event-ruler sees every
  * value; it also accepts what Jackson (event-ruler's JSON reader) refuses: nesting deeper than 1,000,
@@ -17,17 +17,22 @@ import { JACKSON_MAX_NAME_LENGTH, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_
 export interface EventTextFacts {
   /** Keys in the text (a string followed by a colon). */
   readonly keys: number;
-  /** Deepest nesting of objects and arrays, the root counting 1 (Jackson's count). */
-  readonly depth: number;
-  /** A name or number beyond Jackson's length limits (names counted before unescaping: an upper bound). */
-  readonly overLimit: boolean;
+  /** A number over Jackson's 1,000-character limit. */
+  readonly longNumber: boolean;
   /** A number with 16 or more digits or an exponent of three or more digits. */
   readonly spellingSensitiveNumber: boolean;
-  /** Whether some key has a dot in it (so a field may sit under a dotted key). */
-  readonly dottedKeys: boolean;
 }
 
-const QUOTE = 0x22;
+/** What the parsed object holds, read in one walk. */
+export interface ParsedEventFacts {
+  /** Keys of every object. */
+  readonly keys: number;
+  /** Whether the nesting (the root counting 1) stays within Jackson's 1,000. */
+  readonly withinDepth: boolean;
+  /** A name over Jackson's 50,000-character limit. */
+  readonly longName: boolean;
+}
+
 const BACKSLASH = 0x5c;
 
 function isJsonWhitespace(c: number): boolean {
@@ -39,33 +44,21 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Scan text that `JSON.parse` accepted. Returns undefined if the text is not shaped as expected (it
- * always is for text `JSON.parse` accepted; undefined makes the caller read the text carefully).
+ * Scan text that `JSON.parse` accepted: strings are skipped with one `indexOf` each and counted as keys
+ * when a colon follows; numbers are measured. Returns undefined if the text is not shaped as expected
+ * (it always is for text `JSON.parse` accepted; undefined makes the caller read the text carefully).
  */
 export function scanEventText(text: string): EventTextFacts | undefined {
   const n = text.length;
   let keys = 0;
-  let depth = 0;
-  let maxDepth = 0;
-  let overLimit = false;
+  let longNumber = false;
   let spelling = false;
-  let dottedKeys = false;
-  // The next dot and backslash at or after a string's start (-1: none left), to tell dotted keys cheaply
-  // (a key with an escape may spell a dot as \u002e: counted as dotted).
-  let nextDot = text.indexOf('.');
-  let nextBackslash = text.indexOf('\\');
   let p = 0;
   while (p < n) {
     const c = text.charCodeAt(p);
-    if (c === QUOTE) {
-      if (nextDot >= 0 && nextDot < p) {
-        nextDot = text.indexOf('.', p);
-      }
-      if (nextBackslash >= 0 && nextBackslash < p) {
-        nextBackslash = text.indexOf('\\', p);
-      }
-      let q = text.indexOf('"', p + 1);
+    if (c === 0x22 /* " */) {
       // A quote preceded by an odd number of backslashes is escaped and does not end the string.
+      let q = text.indexOf('"', p + 1);
       while (q > 0 && text.charCodeAt(q - 1) === BACKSLASH) {
         let b = q - 2;
         while (text.charCodeAt(b) === BACKSLASH) {
@@ -79,109 +72,93 @@ export function scanEventText(text: string): EventTextFacts | undefined {
       if (q < 0) {
         return undefined;
       }
-      const length = q - p - 1;
       p = q + 1;
-      while (p < n && isJsonWhitespace(text.charCodeAt(p))) {
-        p++;
+      let d = text.charCodeAt(p);
+      while (isJsonWhitespace(d)) {
+        d = text.charCodeAt(++p);
       }
-      if (text.charCodeAt(p) === 0x3a /* : */) {
+      if (d === 0x3a /* : */) {
         keys++;
-        if (length > JACKSON_MAX_NAME_LENGTH) {
-          overLimit = true;
-        }
-        if ((nextDot >= 0 && nextDot < q) || (nextBackslash >= 0 && nextBackslash < q)) {
-          dottedKeys = true;
-        }
         p++;
       }
       continue;
     }
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (++depth > maxDepth) {
-        maxDepth = depth;
-      }
+    if (c !== 0x2d /* - */ && !isDigit(c)) {
       p++;
       continue;
     }
-    if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-      p++;
-      continue;
-    }
-    if (c === 0x2d /* - */ || isDigit(c)) {
-      const start = p;
-      if (c === 0x2d) {
-        p++;
-      }
-      let digits = 0;
-      while (p < n && isDigit(text.charCodeAt(p))) {
-        digits++;
-        p++;
-      }
-      if (text.charCodeAt(p) === 0x2e /* . */) {
-        p++;
-        while (p < n && isDigit(text.charCodeAt(p))) {
-          digits++;
-          p++;
-        }
-      }
-      const e = text.charCodeAt(p);
-      if (e === 0x65 || e === 0x45) {
-        p++;
-        const sign = text.charCodeAt(p);
-        if (sign === 0x2b || sign === 0x2d) {
-          p++;
-        }
-        let exponentDigits = 0;
-        while (p < n && isDigit(text.charCodeAt(p))) {
+    const start = p++;
+    let digits = c === 0x2d ? 0 : 1;
+    let exponentDigits = -1;
+    for (; p < n; p++) {
+      const d = text.charCodeAt(p);
+      if (isDigit(d)) {
+        if (exponentDigits >= 0) {
           exponentDigits++;
-          p++;
+        } else {
+          digits++;
         }
-        if (exponentDigits >= 3) {
-          spelling = true;
-        }
+      } else if (d === 0x65 || d === 0x45) {
+        exponentDigits = 0;
+      } else if (d !== 0x2e && d !== 0x2b && d !== 0x2d) {
+        break;
       }
-      if (digits >= 16) {
-        spelling = true;
-      }
-      if (p - start > JACKSON_MAX_NUMBER_LENGTH) {
-        overLimit = true;
-      }
-      continue;
     }
-    p++;
+    if (digits >= 16 || exponentDigits >= 3) {
+      spelling = true;
+    }
+    if (p - start > JACKSON_MAX_NUMBER_LENGTH) {
+      longNumber = true;
+    }
   }
-  return { keys, depth: maxDepth, overLimit, spellingSensitiveNumber: spelling, dottedKeys };
+  return { keys, longNumber, spellingSensitiveNumber: spelling };
 }
 
-/** Keys of every object in a parsed JSON value (recursive: call only for nesting Jackson accepts). */
-export function countParsedKeys(value: unknown): number {
-  let count = 0;
+// The walk's tallies (module-level: the walk is synchronous and never re-entered).
+let walkedKeys = 0;
+let walkedLongName = false;
+
+/** Walk one object or array; false when nested deeper than Jackson allows. */
+function walkParsed(value: unknown, depth: number): boolean {
+  if (depth > JACKSON_MAX_NESTING_DEPTH) {
+    return false;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const element = value[i];
-      if (typeof element === 'object' && element !== null) {
-        count += countParsedKeys(element);
+      const element: unknown = value[i];
+      if (typeof element === 'object' && element !== null && !walkParsed(element, depth + 1)) {
+        return false;
       }
     }
-    return count;
+    return true;
   }
   const object = value as Record<string, unknown>;
   for (const key in object) {
-    count++;
+    walkedKeys++;
+    if (key.length > JACKSON_MAX_NAME_LENGTH) {
+      walkedLongName = true;
+    }
     const child = object[key];
-    if (typeof child === 'object' && child !== null) {
-      count += countParsedKeys(child);
+    if (typeof child === 'object' && child !== null && !walkParsed(child, depth + 1)) {
+      return false;
     }
   }
-  return count;
+  return true;
+}
+
+/** Walk a parsed JSON object (recursively, but never deeper than Jackson's limit). */
+export function inspectParsed(value: unknown): ParsedEventFacts {
+  walkedKeys = 0;
+  walkedLongName = false;
+  const withinDepth = walkParsed(value, 1);
+  return { keys: walkedKeys, withinDepth, longName: walkedLongName };
 }
 
 /**
- * Whether `JSON.parse(text)` (already computed: `parsed`) reads the text as event-ruler does, apart from
- * number spellings (reported separately, since only numeric tests need them).
+ * Whether `JSON.parse` read the text as event-ruler does, apart from number spellings (reported
+ * separately, since only numeric tests need them): no key repeated within an object (the text has no
+ * more keys than the parsed object), and nothing beyond Jackson's limits.
  */
-export function parseIsFaithful(facts: EventTextFacts | undefined, parsed: unknown): boolean {
-  return facts !== undefined && facts.depth <= JACKSON_MAX_NESTING_DEPTH && !facts.overLimit
-    && facts.keys === countParsedKeys(parsed);
+export function parseIsFaithful(text: EventTextFacts | undefined, parsed: ParsedEventFacts): boolean {
+  return text !== undefined && parsed.withinDepth && !parsed.longName && !text.longNumber && text.keys === parsed.keys;
 }

@@ -2,10 +2,10 @@
  * The check that decides whether JSON.parse reads event text as event-ruler does. It may only err
  * towards "not faithful" (which costs the exact reading), never the other way.
  */
-import { parseIsFaithful, scanEventText } from '../../../src/patterns/engine/event-text-check';
+import { inspectParsed, parseIsFaithful, scanEventText } from '../../../src/patterns/engine/event-text-check';
 
 function faithful(text: string): boolean {
-  return parseIsFaithful(scanEventText(text), JSON.parse(text));
+  return parseIsFaithful(scanEventText(text), inspectParsed(JSON.parse(text)));
 }
 
 describe('repeated keys', () => {
