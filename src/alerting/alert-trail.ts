@@ -1,7 +1,6 @@
-import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { HardenedTrail, HardenedTrailProps } from './hardened-trail';
-import { invalidInput } from '../identifiers/invalid-input';
+import { parseTrailArn } from '../identifiers/arns';
 
 /**
  * What an `AlertTrail` gives the construct that binds it.
@@ -90,12 +89,8 @@ class ExistingTrail extends AlertTrail {
   }
 
   public _bind(scope: Construct): AlertTrailBinding {
-    if (!Token.isUnresolved(this.trailArn)
-      && !/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/.test(this.trailArn)) {
-      throw invalidInput(scope,
-        `AlertTrail.existing() got '${this.trailArn}', which is not a CloudTrail trail ARN.`,
-        "pass the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (`aws cloudtrail describe-trails` lists it as TrailARN).");
-    }
+    // Throws for anything but a trail ARN; an unresolved token passes.
+    parseTrailArn(scope, 'AlertTrail.existing() trailArn', this.trailArn);
     return { trailArn: this.trailArn };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, BootstraplessSynthesizer, CfnParameter, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, App, BootstraplessSynthesizer, CfnParameter, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../identifiers/invalid-input';
@@ -120,6 +120,10 @@ const IAM_TYPES_AND_NAME_PROPERTIES: Record<string, string> = {
  * The member stack uses the `BootstraplessSynthesizer` (member accounts need no CDK bootstrap;
  * assets are refused) and is synthesized into a temporary directory when the central stack is.
  *
+ * A service-managed StackSet never deploys to the organization's management account, even when
+ * the root is a target: deploy the member-side constructs there with an ordinary stack. A
+ * warning (`cdk-iam-change-alerts:managementAccountNotCovered`) says so; acknowledge it once you have.
+ *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
  */
 export class OrganizationStackSet extends Construct {
@@ -183,6 +187,12 @@ export class OrganizationStackSet extends Construct {
       capabilities: Lazy.list({ produce: () => this.capabilities() }, { omitEmpty: true }),
       templateBody: Lazy.string({ produce: () => this.templateBody() }),
     });
+
+    Annotations.of(this).addWarningV2('cdk-iam-change-alerts:managementAccountNotCovered',
+      "A service-managed StackSet never deploys to the organization's management account, even when the root or the "
+      + "management account's unit is a target: that account gets no member stack. Deploy the member stack's constructs "
+      + 'there directly, in a stack of their own deployed in the management account (for example an IamEventForwarder, '
+      + 'or an AccessAnalyzerServiceRole), or acknowledge this warning if the management account needs none.');
   }
 
   /**

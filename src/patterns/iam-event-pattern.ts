@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { EventPatternMatcher } from './engine/event-pattern-matcher';
 import { IamOperations } from './iam-operations';
 import { parsePrincipal, PrincipalMatch, validateAccountId } from './iam-principal';
-import { anythingButMatcher, compressExactGlobs, dedupeGlobs, FieldMatcher, subtractGlobs, ValueGlob } from './iam-value-glob';
+import { anythingButMatcher, compressExactGlobs, dedupeGlobs, FieldMatcher, GlobKind, subtractGlobs, ValueGlob } from './iam-value-glob';
 
 /** EventBridge's default quota for the length of an event pattern. */
 const MAX_PATTERN_LENGTH = 2048;
@@ -20,6 +20,10 @@ const SIGN_IN_EVENT_SOURCE = 'signin.amazonaws.com';
 const CONSOLE_LOGIN = 'ConsoleLogin';
 /** `userIdentity.invokedBy` of calls the console makes for the signed-in user. */
 const CONSOLE_INVOKER = 'signin.amazonaws.com';
+
+/** Verbs that begin the names of read-only IAM operations the catalog does not classify (`GetRole`, not `Getaway`). */
+const READ_ONLY_VERBS = ['Get', 'List', 'Describe'];
+const READ_ONLY_NAME = /^(Get|List|Describe)[A-Z]/;
 
 /** Event-name characters: IAM operation names are letters and digits; `*` is the glob. */
 const EVENT_NAME_GLOB = /^[A-Za-z0-9*]+$/;
@@ -183,12 +187,34 @@ export class IamEventPattern {
    * match, `Put*Policy` to a wildcard match, and a name without `*` to an exact match.
    *
    * Names are IAM operation names as CloudTrail writes them in `eventName` (letters and digits,
-   * case-sensitive). For console sign-ins use `consoleSignIns()` or `withConsoleSignIn()`.
+   * case-sensitive). Each name must be an operation of the IAM operations catalog
+   * (`IamOperations`), and each glob must match at least one: a misspelt name would otherwise
+   * give a rule that never fires. For an operation AWS added after the catalog was generated,
+   * use `eventNamesNotInCatalog()`. For console sign-ins use `consoleSignIns()` or
+   * `withConsoleSignIn()`.
    *
    * @param names operation names or globs, for example `CreateUser`, `Put*Policy`
    */
   public static eventNames(...names: string[]): IamEventPattern {
-    const globs = parseEventNames(names, 'IamEventPattern.eventNames', true);
+    const method = 'IamEventPattern.eventNames';
+    const globs = parseEventNames(names, method, true);
+    checkAgainstCatalog(globs, method, iamOperationNames(), CatalogCheck.KNOWN_OPERATIONS);
+    return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)]);
+  }
+
+  /**
+   * IAM calls by name or glob, like `eventNames()`, also for operations AWS added after the IAM
+   * operations catalog (`IamOperations`) was generated.
+   *
+   * Only a name or glob that differs from catalog operations in case alone is refused. A name
+   * outside the catalog beginning Get, List or Describe counts as read-only.
+   *
+   * @param names operation names or globs, as for `eventNames()`
+   */
+  public static eventNamesNotInCatalog(...names: string[]): IamEventPattern {
+    const method = 'IamEventPattern.eventNamesNotInCatalog';
+    const globs = parseEventNames(names, method, true);
+    checkAgainstCatalog(globs, method, iamOperationNames(), CatalogCheck.CASE_ONLY);
     return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)]);
   }
 
@@ -463,6 +489,16 @@ export class IamEventPattern {
   }
 
   /**
+   * The accounts `onlyAccounts()` limited the pattern to (the event's `account`), or undefined
+   * when events of any account match.
+   *
+   * May hold unresolved tokens given to `onlyAccounts()`. Each read returns a new copy.
+   */
+  public get accounts(): string[] | undefined {
+    return this.state.accounts === undefined ? undefined : [...this.state.accounts];
+  }
+
+  /**
    * A pattern that no longer matches these event names or globs.
    *
    * EventBridge cannot say "prefix Create but not CreateUser" on one field, so exclusions from a
@@ -471,10 +507,16 @@ export class IamEventPattern {
    * Over the catalog the meaning is exact; an operation AWS adds later matches if it falls under
    * a kept sub-prefix. Excluding from "any call" is exact (`anything-but`).
    *
+   * Excluding a name the catalog does not know is allowed (it may be an operation AWS adds
+   * later); a name or glob that differs from catalog operations only in case is refused, since
+   * it would exclude nothing.
+   *
    * @param names operation names or globs to drop, for example `CreateServiceLinkedRole`, `Tag*`
    */
   public excludingEventNames(...names: string[]): IamEventPattern {
-    const globs = parseEventNames(names, 'excludingEventNames', false);
+    const method = 'excludingEventNames';
+    const globs = parseEventNames(names, method, false);
+    checkAgainstCatalog(globs, method, [...iamOperationNames(), CONSOLE_LOGIN], CatalogCheck.CASE_ONLY);
     return this.refine({ excludedNames: dedupeGlobs([...this.state.excludedNames, ...globs]) });
   }
 
@@ -697,11 +739,93 @@ function parseEventNames(names: readonly string[], method: string, rejectSignIn:
       throw new Error(`${method}: "${name}" contains ${[...new Set(bad)].join(', ')}, which never occurs in an IAM event name; `
         + 'event names are letters and digits, with "*" as the glob (for example "Put*Policy").');
     }
-    if (rejectSignIn && name === CONSOLE_LOGIN) {
-      throw new Error(`${method}: "${name}" is a sign-in event (aws.signin), not an IAM call; use IamEventPattern.consoleSignIns() or withConsoleSignIn().`);
+    if (rejectSignIn && name.toLowerCase() === CONSOLE_LOGIN.toLowerCase()) {
+      throw new Error(`${method}: "${name}" is a sign-in event (aws.signin ${CONSOLE_LOGIN}), not an IAM call; use IamEventPattern.consoleSignIns() or withConsoleSignIn().`);
     }
     return ValueGlob.parse(name);
   }));
+}
+
+/** How strictly event names are held to the catalog. */
+enum CatalogCheck {
+  /** Every name must be a catalog name, every glob must match one. */
+  KNOWN_OPERATIONS = 'known-operations',
+  /** Only names and globs that would match catalog names but for their case are refused. */
+  CASE_ONLY = 'case-only',
+}
+
+/** How many "did you mean" names an error offers. */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * Throws for a name or glob that matches no catalog name but would if compared without case
+ * (EventBridge compares case-sensitively, so it would match nothing), and, with
+ * `KNOWN_OPERATIONS`, for any name or glob that matches no catalog name at all.
+ */
+function checkAgainstCatalog(globs: readonly ValueGlob[], method: string, catalog: readonly string[], check: CatalogCheck): void {
+  const hatch = 'for an operation AWS added after the catalog was generated, use IamEventPattern.eventNamesNotInCatalog().';
+  const source = `the IAM operations catalog (IamOperations, from ${IamOperations.OPERATIONS_SOURCE} ${IamOperations.OPERATIONS_SOURCE_VERSION})`;
+  for (const glob of globs) {
+    if (catalog.some((name) => glob.matches(name))) continue;
+    const caseFixes = caseCorrections(glob, catalog);
+    if (caseFixes.length > 0) {
+      const problem = glob.kind === GlobKind.EXACT ? 'is not an event name CloudTrail records' : 'matches no event name CloudTrail records';
+      throw new Error(`${method}: "${glob.text}" ${problem}: event names are case-sensitive; did you mean ${listAlternatives(caseFixes)}?`);
+    }
+    if (check === CatalogCheck.CASE_ONLY) continue;
+    if (glob.kind !== GlobKind.EXACT) {
+      throw new Error(`${method}: "${glob.text}" matches no operation of ${source}, so it would never match an event. `
+        + `Check the spelling; ${hatch}`);
+    }
+    const suggestions = closestNames(glob.text, catalog);
+    const hint = suggestions.length > 0 ? `did you mean ${listAlternatives(suggestions)}?` : 'no operation there has a similar name.';
+    throw new Error(`${method}: "${glob.text}" is not an operation of ${source}; ${hint} `
+      + `Permission-only actions such as PassRole have no CloudTrail event; ${hatch}`);
+  }
+}
+
+/** The globs, spelt with the catalog's case, that `glob` would be if its case were right. */
+function caseCorrections(glob: ValueGlob, catalog: readonly string[]): string[] {
+  // The parts are letters and digits (parseEventNames checked them): nothing to escape.
+  const insensitive = new RegExp(`^${glob.text.split('*').map((part) => `(${part})`).join('.*')}$`, 'i');
+  const fixes: string[] = [];
+  for (const name of catalog) {
+    const match = insensitive.exec(name);
+    if (match === null) continue;
+    const fixed = match.slice(1).join('*');
+    if (!fixes.includes(fixed)) fixes.push(fixed);
+    if (fixes.length === MAX_SUGGESTIONS) break;
+  }
+  return fixes;
+}
+
+/** Up to three catalog names nearest to `name` by edit distance (ignoring case), nearest first; only reasonably near ones. */
+function closestNames(name: string, catalog: readonly string[]): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return catalog
+    .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance || (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(({ candidate }) => candidate);
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** `A`, `A or B`, `A, B or C`. */
+function listAlternatives(items: readonly string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function parsePrincipals(arns: readonly string[], method: string): PrincipalMatch[] {
@@ -734,9 +858,21 @@ function canMatchReadOnly(branch: Branch, names: EffectiveNames): boolean {
       const matches = (name: string) => (names.any
         ? !names.globs.some((x) => x.matches(name))
         : names.globs.some((g) => g.matches(name)));
-      return IamOperations.readOnly().some((op) => matches(op.name));
+      if (IamOperations.readOnly().some((op) => matches(op.name))) return true;
+      // Names outside the catalog (eventNamesNotInCatalog) follow the catalog's rule for
+      // operations the reference does not list yet: Get, List and Describe names read.
+      return !names.any && names.globs.some((g) => mayNameUncataloguedReadOnlyCall(g));
     }
   }
+}
+
+/** Whether a glob that matches no catalog operation could match a read-only operation AWS adds later. */
+function mayNameUncataloguedReadOnlyCall(glob: ValueGlob): boolean {
+  if (iamOperationNames().some((name) => glob.matches(name))) return false;
+  const head = glob.text.split('*')[0];
+  if (READ_ONLY_NAME.test(head)) return true;
+  // A glob's star may still supply the rest of a verb and the capital after it ("Ge*", "Get*").
+  return glob.kind !== GlobKind.EXACT && READ_ONLY_VERBS.some((verb) => verb.startsWith(head));
 }
 
 function outcomeConditions(kind: BranchKind, outcome: Outcome): JsonObject {

@@ -32,10 +32,39 @@ describe('AlertTrail', () => {
   test.each([
     ['a trail name instead of an ARN', 'management-events'],
     ['an ARN of another service', 'arn:aws:s3:::my-trail-bucket'],
-    ['an ARN without an account', 'arn:aws:cloudtrail:us-east-1::trail/management-events'],
   ])('existing() rejects %s, naming the path, the value and the fix', (_label, value) => {
     expect(() => AlertTrail.existing(value)._bind(new Construct(newStack(), 'Alerts')))
-      .toThrow(`TestStack/Alerts: AlertTrail.existing() got '${value}', which is not a CloudTrail trail ARN. Fix: pass the trail's ARN`);
+      .toThrow(`TestStack/Alerts: AlertTrail.existing() trailArn '${value}' is not a CloudTrail trail ARN. `
+        + 'Fix: write arn:<partition>:cloudtrail:<home region>:<12-digit account>:trail/<trail name>');
+  });
+
+  test('existing() rejects an ARN without an account', () => {
+    const value = 'arn:aws:cloudtrail:us-east-1::trail/management-events';
+    expect(() => AlertTrail.existing(value)._bind(new Construct(newStack(), 'Alerts')))
+      .toThrow(`TestStack/Alerts: AlertTrail.existing() trailArn '${value}' has '' where the 12-digit account id belongs. Fix: write arn:<partition>:cloudtrail:`);
+  });
+
+  // ARNs the former pattern (arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail/[A-Za-z0-9._-]{3,128}) let through.
+  test.each([
+    ['a partition that is not an AWS partition', 'arn:awscloud:cloudtrail:us-east-1:111111111111:trail/management-events',
+      "names partition 'awscloud', which is not an AWS partition"],
+    ['the commercial partition with a GovCloud region', 'arn:aws:cloudtrail:us-gov-west-1:111111111111:trail/management-events',
+      "names partition 'aws', but region us-gov-west-1 is in partition 'aws-us-gov'"],
+    ['the China partition with a commercial region', 'arn:aws-cn:cloudtrail:us-east-1:111111111111:trail/management-events',
+      "names partition 'aws-cn', but region us-east-1 is in partition 'aws'"],
+    ['an availability zone as the region', 'arn:aws:cloudtrail:us-east-1a:111111111111:trail/management-events',
+      "has 'us-east-1a' where the trail's home region belongs"],
+    ['a region without hyphens', 'arn:aws:cloudtrail:useast1:111111111111:trail/management-events',
+      "has 'useast1' where the trail's home region belongs"],
+    ['a trail name starting with a hyphen', 'arn:aws:cloudtrail:us-east-1:111111111111:trail/-management-events',
+      "has trail name '-management-events', which CloudTrail does not allow"],
+    ['a trail name ending with an underscore', 'arn:aws:cloudtrail:us-east-1:111111111111:trail/management_',
+      "has trail name 'management_', which CloudTrail does not allow"],
+    ['a trail name with two separators in a row', 'arn:aws:cloudtrail:us-east-1:111111111111:trail/management..events',
+      "has trail name 'management..events', which CloudTrail does not allow"],
+  ])('existing() rejects %s, which the strict trail ARN parser refuses', (_label, value, problem) => {
+    expect(() => AlertTrail.existing(value)._bind(new Construct(newStack(), 'Alerts')))
+      .toThrow(`TestStack/Alerts: AlertTrail.existing() trailArn '${value}' ${problem}`);
   });
 
   test('existing() accepts an unresolved ARN', () => {

@@ -1,5 +1,5 @@
-import { App, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations as CoreAnnotations, App, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { OrganizationStackSet, StackSetCaller, TEMPLATE_BODY_LIMIT } from '../../src/org-rollout/organization-stack-set';
@@ -105,6 +105,36 @@ test('a member template over the inline limit fails naming its size', () => {
   const set = rollout(stack);
   for (let i = 0; i < 400; i++) new sqs.Queue(set.memberStack, `Filler${i}`, { queueName: `filler-${'x'.repeat(40)}-${i}` });
   expect(() => Template.fromStack(stack)).toThrow(new RegExp(`Central/Rollout: the member template is \\d+ bytes; a StackSet takes at most ${TEMPLATE_BODY_LIMIT} bytes inline`));
+});
+
+describe('the management account', () => {
+  const WARNING = 'cdk-iam-change-alerts:managementAccountNotCovered';
+
+  test('is said, acknowledgeably, to get no member stack, with what to deploy there instead', () => {
+    const stack = central();
+    rollout(stack);
+    Annotations.fromStack(stack).hasWarning('/Central/Rollout', Match.stringLikeRegexp(
+      "^A service-managed StackSet never deploys to the organization's management account, .*that account gets no member stack\\. "
+      + "Deploy the member stack's constructs there directly, in a stack of their own deployed in the management account "
+      + '\\(for example an IamEventForwarder, or an AccessAnalyzerServiceRole\\).*'
+      + `\\[ack: ${WARNING}\\]$`));
+  });
+
+  test('is warned about once per StackSet, whatever its caller and values', () => {
+    const stack = central();
+    const set = rollout(stack, { callAs: StackSetCaller.SELF });
+    set.passValue('BusArn', 'arn:aws:events:us-east-1:999999999999:event-bus/b');
+    new OrganizationStackSet(stack, 'Second', { organizationalUnitIds: ['r-ab12'], regions: ['us-east-1'] });
+    const warned = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNING)).map((w) => w.id);
+    expect(warned).toEqual(['/Central/Rollout', '/Central/Second']);
+  });
+
+  test('is no longer warned about once acknowledged', () => {
+    const stack = central();
+    const set = rollout(stack);
+    CoreAnnotations.of(set).acknowledgeWarning(WARNING, 'the management account has its own forwarder stack');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
 });
 
 describe('bad input', () => {

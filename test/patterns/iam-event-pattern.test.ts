@@ -1,4 +1,4 @@
-import { App, Aws, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -144,12 +144,72 @@ describe('eventNames()', () => {
     ['a service prefix', ['iam:CreateUser'], /contains ":"/],
     ['no names', [], /at least one event name/],
     ['a sign-in event', ['ConsoleLogin'], /sign-in event/],
+    ['a sign-in event in the wrong case', ['consoleLogin'], /"consoleLogin" is a sign-in event/],
   ])('rejects %s', (_what, names, message) => {
     expect(() => IamEventPattern.eventNames(...names)).toThrow(message);
   });
 
   test('rejects a glob whose wildcard EventBridge finds too complex, with the engine\'s reason', () => {
-    expect(() => IamEventPattern.eventNames('A*B*C*D*E*F*G*H*I*J*K*L*M*')).toThrow(/'IAM calls A\*B\*C.*' is not a valid EventBridge pattern: .*too complex/);
+    expect(() => IamEventPattern.eventNamesNotInCatalog('A*B*C*D*E*F*G*H*I*J*K*L*M*')).toThrow(/'IAM calls A\*B\*C.*' is not a valid EventBridge pattern: .*too complex/);
+  });
+
+  test('rejects a name that differs from a catalog operation only in case, with the right spelling', () => {
+    expect(() => IamEventPattern.eventNames('CreateRole', 'createUser'))
+      .toThrow('IamEventPattern.eventNames: "createUser" is not an event name CloudTrail records: event names are case-sensitive; did you mean CreateUser?');
+  });
+
+  test('rejects a glob that matches catalog operations only when case is ignored, with the glob spelt right', () => {
+    expect(() => IamEventPattern.eventNames('put*policy'))
+      .toThrow('IamEventPattern.eventNames: "put*policy" matches no event name CloudTrail records: event names are case-sensitive; did you mean Put*Policy?');
+  });
+
+  test('rejects a name the catalog does not know, suggesting the nearest operation', () => {
+    expect(() => IamEventPattern.eventNames('CreateUsr')).toThrow(/^IamEventPattern\.eventNames: "CreateUsr" is not an operation of the IAM operations catalog \(IamOperations, from @aws-sdk\/client-iam [\d.]+\); did you mean CreateUser\? .*use IamEventPattern\.eventNamesNotInCatalog\(\)\.$/);
+  });
+
+  test('suggests at most three operations, nearest first', () => {
+    expect(() => IamEventPattern.eventNames('AttachPolicy')).toThrow(/did you mean AttachRolePolicy, AttachUserPolicy or TagPolicy\?/);
+  });
+
+  test('rejects a name nothing in the catalog resembles, pointing to eventNamesNotInCatalog()', () => {
+    expect(() => IamEventPattern.eventNames('Frobnicate')).toThrow(/"Frobnicate" is not an operation of the IAM operations catalog .*; no operation there has a similar name\. .*eventNamesNotInCatalog\(\)/);
+  });
+
+  test('rejects a permission-only action, which CloudTrail never records as a call', () => {
+    expect(() => IamEventPattern.eventNames('PassRole')).toThrow(/"PassRole" is not an operation of the IAM operations catalog.*Permission-only actions such as PassRole have no CloudTrail event/);
+  });
+
+  test('rejects a glob that matches no catalog operation', () => {
+    expect(() => IamEventPattern.eventNames('CreateUser', 'Frobnicate*'))
+      .toThrow(/^IamEventPattern\.eventNames: "Frobnicate\*" matches no operation of the IAM operations catalog .*so it would never match an event\. .*eventNamesNotInCatalog\(\)/);
+  });
+});
+
+describe('eventNamesNotInCatalog()', () => {
+  test('accepts names and globs the catalog does not know, compiled like eventNames()', () => {
+    expect(parse(IamEventPattern.eventNamesNotInCatalog('CreateUser', 'CreateNewThing', 'Frobnicate*')).detail.eventName)
+      .toEqual(['CreateUser', 'CreateNewThing', { prefix: 'Frobnicate' }]);
+  });
+
+  test.each([
+    ['a name in the wrong case', ['createuser'], 'IamEventPattern.eventNamesNotInCatalog: "createuser" is not an event name CloudTrail records: event names are case-sensitive; did you mean CreateUser?'],
+    ['a glob in the wrong case', ['tag*'], 'IamEventPattern.eventNamesNotInCatalog: "tag*" matches no event name CloudTrail records: event names are case-sensitive; did you mean Tag*?'],
+    ['a name with a space', ['Create Thing'], 'IamEventPattern.eventNamesNotInCatalog: "Create Thing" contains " "'],
+    ['no names', [], 'IamEventPattern.eventNamesNotInCatalog: give at least one event name'],
+  ])('still rejects %s', (_what, names, message) => {
+    expect(() => IamEventPattern.eventNamesNotInCatalog(...names)).toThrow(message);
+  });
+
+  test.each([
+    ['GetNewThing', true],
+    ['ListNewThings', true],
+    ['Get*Thing', true],
+    ['*NewThing', true],
+    ['CreateNewThing', false],
+    ['GetawayThing', false],
+    ['Frobnicate*', false],
+  ])('an uncatalogued %s counts as read-only: %s (a Get, List or Describe name)', (name, readOnly) => {
+    expect(IamEventPattern.eventNamesNotInCatalog(name).includesReadOnlyEvents).toBe(readOnly);
   });
 
   test('names the offending value in the error', () => {
@@ -192,6 +252,19 @@ describe('excludingEventNames()', () => {
   test('can drop the sign-in half of a pattern', () => {
     const pattern = IamEventPattern.changes().withConsoleSignIn().excludingEventNames('ConsoleLogin');
     expect([pattern.includesConsoleSignIn, parse(pattern).source]).toEqual([false, ['aws.iam']]);
+  });
+
+  test('accepts a name the catalog does not know, which may be an operation AWS adds later', () => {
+    expect(parse(IamEventPattern.allApiCalls().excludingEventNames('GetSomethingNew')).detail.eventName)
+      .toEqual([{ 'anything-but': ['GetSomethingNew'] }]);
+  });
+
+  test.each([
+    ['an operation name', 'getRole', 'excludingEventNames: "getRole" is not an event name CloudTrail records: event names are case-sensitive; did you mean GetRole?'],
+    ['a glob', 'list*', 'excludingEventNames: "list*" matches no event name CloudTrail records: event names are case-sensitive; did you mean List*?'],
+    ['the sign-in event', 'consoleLogin', 'excludingEventNames: "consoleLogin" is not an event name CloudTrail records: event names are case-sensitive; did you mean ConsoleLogin?'],
+  ])('rejects %s in the wrong case, which would exclude nothing', (_what, name, message) => {
+    expect(() => IamEventPattern.allApiCalls().withConsoleSignIn().excludingEventNames('GetPolicy', name)).toThrow(message);
   });
 });
 
@@ -328,6 +401,27 @@ describe('outcome, accounts, mutating calls, sign-in', () => {
     expect(() => IamEventPattern.changes().onlyAccounts(id)).toThrow(new RegExp(`"${id.replace(/[.*:]/g, '\\$&')}" is not an AWS account id`));
   });
 
+  test('accounts is undefined until onlyAccounts() limits the pattern', () => {
+    expect(IamEventPattern.changes().withConsoleSignIn().accounts).toBeUndefined();
+  });
+
+  test('accounts holds the accounts onlyAccounts() kept, once each', () => {
+    const pattern = IamEventPattern.changes().onlyAccounts('111122223333', '444455556666', '111122223333', '777788889999').onlyAccounts('444455556666', '111122223333');
+    expect(pattern.accounts).toEqual(['111122223333', '444455556666']);
+  });
+
+  test('accounts survives later refinements and holds unresolved tokens as given', () => {
+    const account = Token.asString({ Ref: 'MemberAccount' });
+    const pattern = IamEventPattern.changes().onlyAccounts(account).onlyFailedCalls();
+    expect(pattern.accounts).toEqual([account]);
+  });
+
+  test('changing the returned accounts does not change the pattern', () => {
+    const pattern = IamEventPattern.changes().onlyAccounts('111122223333');
+    pattern.accounts!.push('444455556666');
+    expect([parse(pattern).account, pattern.accounts]).toEqual([['111122223333'], ['111122223333']]);
+  });
+
   test('onlyAccounts() rejects disjoint lists', () => {
     expect(() => IamEventPattern.changes().onlyAccounts('111122223333').onlyAccounts('444455556666')).toThrow(/could match nothing/);
   });
@@ -394,7 +488,7 @@ describe('size', () => {
 
   test('a pattern that cannot fit fails with its size', () => {
     const names = Array.from({ length: 200 }, (_, i) => `CustomOperationNumber${i}`);
-    expect(() => IamEventPattern.eventNames(...names)).toThrow(/is \d{4} characters long, more than EventBridge's default event pattern quota of 2048 characters/);
+    expect(() => IamEventPattern.eventNamesNotInCatalog(...names)).toThrow(/is \d{4} characters long, more than EventBridge's default event pattern quota of 2048 characters/);
   });
 
   test('too many principals fail with the size', () => {
