@@ -66,6 +66,14 @@ DOCUMENTED_KEY_STATEMENT = {
     },
 }
 
+# The role trust policy of the IAM User Guide ("Permissions required for service role"), which has
+# no condition: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html
+DOCUMENTED_TRUST_STATEMENT = {
+    "Effect": "Allow",
+    "Principal": {"Service": "access-analyzer.amazonaws.com"},
+    "Action": "sts:AssumeRole",
+}
+
 
 def evaluate(value, refs, attributes=None):
     """Replaces Ref, Fn::GetAtt and Fn::Join by their values; anything else unknown fails the test."""
@@ -169,14 +177,7 @@ def test_member_service_role_trust_and_permissions():
     deployed = evaluate(properties, aws_refs(MEMBER))
     assert role.role_name == "AccessAnalyzerMonitorServiceRole"
     assert deployed["Path"] == "/service-role/"
-    assert deployed["AssumeRolePolicyDocument"]["Statement"] == [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "access-analyzer.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": MEMBER}},
-        }
-    ]
+    assert deployed["AssumeRolePolicyDocument"]["Statement"] == [DOCUMENTED_TRUST_STATEMENT]
     statements = {s["Sid"]: (s["Action"], s["Resource"]) for s in deployed["Policies"][0]["PolicyDocument"]["Statement"]}
     assert statements == {
         "ReadTrailSettings": ("cloudtrail:GetTrail", TRAIL_ARN),
@@ -187,6 +188,31 @@ def test_member_service_role_trust_and_permissions():
         "GetServiceLastAccessedDetails": ("iam:GetServiceLastAccessedDetails", "*"),
         "ListTrailBucket": ("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"),
         "ReadOwnAccountLogs": ("s3:GetObject", f"arn:aws:s3:::{BUCKET}/AWSLogs/{ORG}/{MEMBER}/*"),
+    }
+
+
+def test_member_service_role_require_source_account_adds_the_condition():
+    stack = cdk.Stack(cdk.App(), "Member")
+    AccessAnalyzerServiceRole(
+        stack,
+        "AnalyzerRole",
+        organization_id=ORG,
+        trail_arn=TRAIL_ARN,
+        bucket_name=BUCKET,
+        require_source_account=True,
+    )
+    (properties,) = resources_of_type(assertions.Template.from_stack(stack).to_json(), "AWS::IAM::Role")
+    deployed = evaluate(properties, aws_refs(MEMBER))
+    assert deployed["AssumeRolePolicyDocument"] == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "access-analyzer.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": MEMBER}},
+            }
+        ],
     }
 
 
@@ -225,14 +251,7 @@ def test_rollout_is_one_service_managed_stack_set_in_one_region_with_the_role_as
     deployed = evaluate(role["Properties"], aws_refs(MEMBER, **parameters))
     assert deployed["RoleName"] == "AccessAnalyzerMonitorServiceRole_Org"
     assert deployed["Path"] == "/service-role/"
-    assert deployed["AssumeRolePolicyDocument"]["Statement"] == [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "access-analyzer.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": MEMBER}},
-        }
-    ]
+    assert deployed["AssumeRolePolicyDocument"]["Statement"] == [DOCUMENTED_TRUST_STATEMENT]
     read = next(s for s in deployed["Policies"][0]["PolicyDocument"]["Statement"] if s["Sid"] == "ReadOwnAccountLogs")
     assert read["Resource"] == f"arn:aws:s3:::{BUCKET}/AWSLogs/{ORG}/{MEMBER}/*"
 

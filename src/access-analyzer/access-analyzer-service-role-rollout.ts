@@ -42,6 +42,19 @@ export interface AccessAnalyzerServiceRoleRolloutOptions {
   readonly roleNameSuffix?: string;
 
   /**
+   * Whether each role's trust policy also requires `StringEquals aws:SourceAccount = <its account>`
+   * (see `AccessAnalyzerServiceRoleProps.requireSourceAccount`).
+   *
+   * Off by default: the IAM User Guide's trust policy has no condition, and AWS does not document
+   * that Access Analyzer sends `aws:SourceAccount`; a service that does not send it cannot assume a
+   * role that requires it (prowler-cloud/prowler#4714).
+   *
+   * @default false - the documented trust policy, without a condition
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+   */
+  readonly requireSourceAccount?: boolean;
+
+  /**
    * Whether this stack is deployed in a StackSets delegated administrator account or in the
    * organization's management account. Service-managed StackSets can be created from no other
    * account.
@@ -124,7 +137,8 @@ export interface AccessAnalyzerServiceRoleRolloutProps extends AccessAnalyzerSer
  *   StackSet parameters (`OrganizationId`, `TrailArn`, `TrailBucketName`, `TrailPrefix`,
  *   `TrailKeyArn`), so they may be values of this stack, such as the name of a bucket defined in
  *   it. They are checked here, where they are still literals. The role name suffix is written into
- *   the template (a parameter `RoleNameSuffix` only when it is a CloudFormation value).
+ *   the template (a parameter `RoleNameSuffix` only when it is a CloudFormation value), and so is
+ *   the trust policy: the IAM User Guide's, without a condition, unless `requireSourceAccount`.
  * - The management account gets no role: service-managed StackSets skip it even when the root is
  *   targeted. To analyse the management account's own roles and users, deploy an
  *   `AccessAnalyzerServiceRole` there in an ordinary stack.
@@ -196,6 +210,7 @@ export class AccessAnalyzerServiceRoleRollout extends Construct {
       roleNameSuffix: props.roleNameSuffix !== undefined && Token.isUnresolved(props.roleNameSuffix)
         ? set.passValue('RoleNameSuffix', props.roleNameSuffix)
         : props.roleNameSuffix,
+      requireSourceAccount: props.requireSourceAccount,
     });
     this.roleName = this.serviceRole.roleName;
   }

@@ -61,6 +61,22 @@ export interface AccessAnalyzerServiceRoleProps {
    * @default - no suffix: the role is named `AccessAnalyzerMonitorServiceRole`
    */
   readonly roleNameSuffix?: string;
+
+  /**
+   * Whether the trust policy also requires `StringEquals aws:SourceAccount = <this account>`.
+   *
+   * Off by default: the IAM User Guide's trust policy for this role has no condition, and neither
+   * has the role the IAM console creates. AWS does not document that Access Analyzer sends
+   * `aws:SourceAccount` when it assumes the role, and a service that does not send it cannot assume
+   * a role that requires it (prowler-cloud/prowler#4714), so policy generation would fail.
+   * `iam:PassRole` on `StartPolicyGeneration` already limits who can have Access Analyzer use the
+   * role. Turn it on where a scanner demands the condition, and run one policy generation to
+   * check that it still succeeds.
+   *
+   * @default false - the documented trust policy, without a condition
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+   */
+  readonly requireSourceAccount?: boolean;
 }
 
 /**
@@ -68,10 +84,9 @@ export interface AccessAnalyzerServiceRoleProps {
  * organization trail's logs.
  *
  * The role is at `/service-role/AccessAnalyzerMonitorServiceRole<suffix>` (the name the bucket and key
- * policies of `OrgTrailAnalyzerAccess` admit) and trusts only `access-analyzer.amazonaws.com`, acting
- * for this account (the IAM User Guide's trust policy has no condition; `aws:SourceAccount` is added
- * against the confused-deputy problem). Its one inline policy allows, and only on the named
- * resources:
+ * policies of `OrgTrailAnalyzerAccess` admit) and trusts only `access-analyzer.amazonaws.com`, with
+ * the IAM User Guide's trust policy, which has no condition (`requireSourceAccount` adds
+ * `aws:SourceAccount`). Its one inline policy allows, and only on the named resources:
  *
  * - `cloudtrail:GetTrail` on the organization trail;
  * - `iam:GenerateServiceLastAccessedDetails` on this account's roles and users, and
@@ -175,9 +190,13 @@ export class AccessAnalyzerServiceRole extends Construct {
       roleName: this.roleName,
       path: SERVICE_ROLE_PATH,
       description: 'Lets IAM Access Analyzer read this account\'s logs of the organization trail to generate policies',
-      assumedBy: new iam.ServicePrincipal(ACCESS_ANALYZER_SERVICE, {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      // The trust policy of the IAM User Guide ("Permissions required for service role") has no
+      // condition, and whether Access Analyzer sends aws:SourceAccount is undocumented, so the
+      // condition is only added on request:
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+      assumedBy: new iam.ServicePrincipal(ACCESS_ANALYZER_SERVICE, props.requireSourceAccount
+        ? { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }
+        : undefined),
       inlinePolicies: { PolicyGeneration: new iam.PolicyDocument({ statements }) },
     });
     this.role = role;

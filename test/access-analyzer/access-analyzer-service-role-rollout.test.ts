@@ -94,13 +94,28 @@ describe('AccessAnalyzerServiceRoleRollout', () => {
     expect(template.Outputs).toBeUndefined();
   });
 
-  test('the member role trusts only Access Analyzer acting for its own account', () => {
+  test('by default the member role has exactly the documented trust policy, without a condition', () => {
     const stack = centralStack();
     rollout({}, stack);
     expect(deployedMemberRole(stack).AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
-      Statement: [{ ...DOCUMENTED_TRUST_STATEMENT, Condition: { StringEquals: { 'aws:SourceAccount': MEMBER } } }],
+      Statement: [DOCUMENTED_TRUST_STATEMENT],
     });
+  });
+
+  test('with requireSourceAccount the member role trusts Access Analyzer only acting for its own account, with no extra parameter', () => {
+    const stack = centralStack();
+    rollout({ requireSourceAccount: true }, stack);
+    expect(deployedMemberRole(stack).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'access-analyzer.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': MEMBER } },
+      }],
+    });
+    expect(Object.keys(parameterValues(stack))).toEqual(['OrganizationId', 'TrailArn', 'TrailBucketName']);
   });
 
   test('the member role is /service-role/AccessAnalyzerMonitorServiceRole with exactly the least-privilege statements', () => {

@@ -58,13 +58,36 @@ describe('AccessAnalyzerServiceRole', () => {
     expect(roleResource(stack).RoleName).toBe('AccessAnalyzerMonitorServiceRole_OrgTrail');
   });
 
-  test('trusts only Access Analyzer acting for its own account: the documented statement plus aws:SourceAccount', () => {
+  test('by default trusts Access Analyzer with exactly the documented trust policy, without a condition', () => {
     const stack = memberStack();
     role({}, stack);
-    expect(deployedRole(stack).AssumeRolePolicyDocument.Statement).toEqual([{
-      ...DOCUMENTED_TRUST_STATEMENT,
-      Condition: { StringEquals: { 'aws:SourceAccount': MEMBER } },
-    }]);
+    expect(deployedRole(stack).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [DOCUMENTED_TRUST_STATEMENT],
+    });
+  });
+
+  test('requireSourceAccount: false is the default, the documented trust policy', () => {
+    const stack = memberStack();
+    role({ requireSourceAccount: false }, stack);
+    expect(deployedRole(stack).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [DOCUMENTED_TRUST_STATEMENT],
+    });
+  });
+
+  test('with requireSourceAccount, trusts Access Analyzer only acting for its own account: the documented statement plus aws:SourceAccount', () => {
+    const stack = memberStack();
+    role({ requireSourceAccount: true }, stack);
+    expect(deployedRole(stack).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'access-analyzer.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': MEMBER } },
+      }],
+    });
   });
 
   test('allows exactly the documented actions, each on its own resources only', () => {

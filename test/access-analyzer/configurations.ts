@@ -141,7 +141,8 @@ export function importedTrailBucketOnlyConfiguration(app: App = new App()): Stac
  * The management account rolls the service role out to the whole organization (StackSets called as
  * the management account itself), with the trail's bucket name and key ARN as literals because they
  * live in the log-archive account. StackSets skip the management account, so its own role is an
- * ordinary resource of the same stack.
+ * ordinary resource of the same stack; that one opts in to `requireSourceAccount`, so the checks
+ * also cover the trust policy with the condition.
  */
 export function managementRolloutConfiguration(app: App = new App()): Stack {
   const stack = new Stack(app, 'ManagementRollout', { env: { account: MANAGEMENT_ACCOUNT, region: TRAIL_REGION } });
@@ -158,7 +159,7 @@ export function managementRolloutConfiguration(app: App = new App()): Stack {
     callAs: StackSetCaller.SELF,
   });
   acknowledgeServiceRoleWildcards(rollout.serviceRole, '<AWS::AccountId>', MEMBER_TEMPLATE_LOGS);
-  const ownRole = new AccessAnalyzerServiceRole(stack, 'ManagementAccountRole', trail);
+  const ownRole = new AccessAnalyzerServiceRole(stack, 'ManagementAccountRole', { ...trail, requireSourceAccount: true });
   acknowledgeServiceRoleWildcards(ownRole, MANAGEMENT_ACCOUNT);
   return stack;
 }

@@ -60,7 +60,12 @@ export function documentedKeyStatement(trailArn: string, organizationId: string)
   };
 }
 
-/** The trust policy statement of the service role in the same guide ("Permissions required for service role"). */
+/**
+ * The trust policy statement of the service role in the same guide, section "Permissions required
+ * to generate a policy", "Permissions required for service role": it has no condition.
+ *
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
+ */
 export const DOCUMENTED_TRUST_STATEMENT = {
   Effect: 'Allow',
   Principal: {

@@ -2,12 +2,13 @@ import { Annotations as CoreAnnotations, App, CfnParameter, Stack } from 'aws-cd
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { documentedBucketStatement, documentedKeyStatement } from './documented-statements';
+import { documentedBucketStatement, documentedKeyStatement, DOCUMENTED_TRUST_STATEMENT } from './documented-statements';
 import { awsPartitionValues, DeploymentValues, evaluate } from './template-evaluation';
 import { OrgTrailAnalyzerAccess, OrgTrailAnalyzerAccessProps } from '../../src/access-analyzer/org-trail-analyzer-access';
 
 const ORG = 'o-a1b2c3d4e5';
 const ACCOUNT = '111122223333';
+const MEMBER = '444455556666';
 const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const BUCKET_NAME = 'org-trail-logs';
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -315,6 +316,33 @@ describe('OrgTrailAnalyzerAccess memberRollout', () => {
     expect(props.StackSetName).toBe('analyzer-roles');
     expect(props.StackInstancesGroup[0].Regions).toEqual(['eu-west-1']);
     expect(analyzerAccess.memberRollout!.roleName).toBe('AccessAnalyzerMonitorServiceRole_Org');
+  });
+
+  /** The trust policy of the rollout's member role, as deployed in account MEMBER. */
+  function memberTrustPolicy(stack: Stack): unknown {
+    const member = JSON.parse(stackSetOf(stack).TemplateBody);
+    const [role] = Object.values(member.Resources) as any[];
+    return evaluate(role.Properties.AssumeRolePolicyDocument, awsPartitionValues(MEMBER, 'us-east-1'));
+  }
+
+  test('the rolled-out roles have exactly the documented trust policy by default', () => {
+    const f = fixture();
+    access(f, { memberRollout: { organizationalUnitIds: ['r-ab12'] } });
+    expect(memberTrustPolicy(f.stack)).toEqual({ Version: '2012-10-17', Statement: [DOCUMENTED_TRUST_STATEMENT] });
+  });
+
+  test('passes requireSourceAccount on: the rolled-out roles then require their own account as aws:SourceAccount', () => {
+    const f = fixture();
+    access(f, { memberRollout: { organizationalUnitIds: ['r-ab12'], requireSourceAccount: true } });
+    expect(memberTrustPolicy(f.stack)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'access-analyzer.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': MEMBER } },
+      }],
+    });
   });
 
   test('without an encryption key, the roles get no key parameter', () => {
