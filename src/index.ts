@@ -3,3 +3,4 @@ export * from './alerting';
 export * from './cross-account';
 export * from './org-rollout';
 export * from './access-analyzer';
+export * from './health';

@@ -1,12 +1,11 @@
-import { Annotations, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { cloudWatchPublishesWithKey } from './key-policy-statements';
+import { notifyTopicOnAlarm } from './alarm-notifications';
+import { failureCountAlarm, ruleMetricOf } from './rule-metrics';
 
 /**
  * Options for `AlertDeliveryAlarms`.
@@ -46,6 +45,13 @@ export interface AlertDeliveryAlarmsProps {
   readonly alarmTopic: sns.ITopic;
 
   /**
+   * What the rule delivers, in the alarm descriptions.
+   *
+   * @default 'IAM change alerts'
+   */
+  readonly subject?: string;
+
+  /**
    * Period over which each metric is summed before it is compared with the threshold of 1.
    *
    * @default Duration.minutes(5)
@@ -82,66 +88,25 @@ export class AlertDeliveryAlarms extends Construct {
   constructor(scope: Construct, id: string, props: AlertDeliveryAlarmsProps) {
     super(scope, id);
     const period = props.period ?? Duration.minutes(5);
-    const ruleMetric = (metricName: string) => new cloudwatch.Metric({
-      namespace: 'AWS/Events',
-      metricName,
-      dimensionsMap: props.eventBus
-        ? { EventBusName: props.eventBus.eventBusName, RuleName: props.rule.ruleName }
-        : { RuleName: props.rule.ruleName },
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
+    const subject = props.subject ?? 'IAM change alerts';
+    const ruleMetric = (metricName: string) => ruleMetricOf(props.rule, props.eventBus, metricName, period);
 
     this.failedInvocationsAlarm = this.alarmOn('FailedInvocations', ruleMetric('FailedInvocations'),
-      'EventBridge failed to deliver IAM change alerts to the alert topic after all retries.');
+      `EventBridge failed to deliver ${subject} to the rule's target after all retries.`);
     this.deadLetterFailuresAlarm = this.alarmOn('DeadLetterFailures', ruleMetric('InvocationsFailedToBeSentToDlq'),
-      'EventBridge could deliver IAM change alerts neither to the alert topic nor to the dead-letter queue: those alerts are lost.');
+      `EventBridge could deliver ${subject} neither to the rule's target nor to the dead-letter queue: those are lost.`);
     this.alarms = [this.failedInvocationsAlarm, this.deadLetterFailuresAlarm];
     if (props.deadLetterQueue) {
       this.deadLetterQueueDepthAlarm = this.alarmOn('DeadLetterQueueDepth',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period }),
-        'IAM change alerts are waiting in the dead-letter queue: read them there, fix the delivery problem, then purge the queue.');
+        `Undelivered ${subject} are waiting in the dead-letter queue: read them there, fix the delivery problem, then purge the queue.`);
       this.alarms.push(this.deadLetterQueueDepthAlarm);
     }
 
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(action);
-    }
-    allowAlarmsToPublish(this, props.alarmTopic, this.alarms);
+    notifyTopicOnAlarm(this, props.alarmTopic, this.alarms);
   }
 
   private alarmOn(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
-  }
-}
-
-/**
- * CloudWatch needs the topic policy to allow it (once a topic has its own policy, the default
- * one that let the account's services publish is gone) and, for an encrypted topic, the key.
- */
-function allowAlarmsToPublish(scope: Construct, topic: sns.ITopic, alarms: cloudwatch.Alarm[]): void {
-  const published = topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `AllowPublishFromAlarmsOf${Names.nodeUniqueId(scope.node)}`,
-    effect: iam.Effect.ALLOW,
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) } },
-  }));
-  const keyGranted = topic.masterKey?.addToResourcePolicy(cloudWatchPublishesWithKey(Stack.of(scope))).statementAdded ?? false;
-  if (!published.statementAdded || (topic.masterKey && !keyGranted)) {
-    Annotations.of(scope).addWarningV2('cdk-iam-change-alerts:addAlarmTopicPolicyManually',
-      `The alarm topic ${topic.topicArn} (or its key) is not defined in this CDK app, so its policies cannot be changed here. `
-      + 'Allow the service principal cloudwatch.amazonaws.com sns:Publish on the topic for the alarms of '
-      + `${scope.node.path}, and if the topic is encrypted, kms:GenerateDataKey* and kms:Decrypt `
-      + 'in its key policy; otherwise the alarms go off without telling anyone.');
+    return failureCountAlarm(this, id, metric, description);
   }
 }

@@ -90,6 +90,12 @@ export class AlertTopicTarget implements events.IRuleTarget {
 
     const ruleArn = events.CfnRule.arnForRule(rule);
     const ruleId = Names.nodeUniqueId(rule.node);
+    // EventBridge sends aws:SourceArn, the ARN of the rule sending the event, with its requests to
+    // a target's resource policy ("aws:SourceArn | The ARN of the rule that is sending the event"):
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html#conditions-table
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+    // (An older note on eb-use-resource-based.html says condition blocks cannot be used in SNS topic
+    // policies for EventBridge; the delivery alarms and the heartbeat would report a refused publish.)
     const publish = this.topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: `AllowPublishFromRule${ruleId}`,
       effect: iam.Effect.ALLOW,

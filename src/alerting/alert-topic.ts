@@ -1,6 +1,11 @@
+import { Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EncryptedAlertTopic, EncryptedAlertTopicProps } from './encrypted-alert-topic';
+import { invalidInput } from '../identifiers/invalid-input';
+
+/** The alias of the AWS-managed SNS key, whose key policy no one can change. */
+const AWS_MANAGED_SNS_KEY_ALIAS = 'alias/aws/sns';
 
 /**
  * What an `AlertTopic` gives the construct that binds it.
@@ -35,6 +40,9 @@ export abstract class AlertTopic {
    * it has a `masterKey` defined in this app, the key statement EventBridge needs. For an
    * imported topic you add both yourself; a warning repeats what they are.
    *
+   * A topic encrypted with the AWS-managed `alias/aws/sns` key is refused: that key's policy
+   * cannot let EventBridge or CloudWatch use it, so every delivery would fail silently.
+   *
    * @param topic the topic
    */
   public static existing(topic: sns.ITopic): AlertTopic {
@@ -45,11 +53,11 @@ export abstract class AlertTopic {
   protected constructor() {}
 
   /**
-   * Create or reference the topic.
+   * Create or reference the topic; a created topic gets the construct id `id`.
    *
    * @internal
    */
-  public abstract _bind(scope: Construct): AlertTopicBinding;
+  public abstract _bind(scope: Construct, id?: string): AlertTopicBinding;
 }
 
 class CreatedTopic extends AlertTopic {
@@ -57,8 +65,8 @@ class CreatedTopic extends AlertTopic {
     super();
   }
 
-  public _bind(scope: Construct): AlertTopicBinding {
-    const createdTopic = new EncryptedAlertTopic(scope, 'Topic', this.props);
+  public _bind(scope: Construct, id = 'Topic'): AlertTopicBinding {
+    const createdTopic = new EncryptedAlertTopic(scope, id, this.props);
     return { topic: createdTopic.topic, createdTopic };
   }
 }
@@ -68,7 +76,40 @@ class ExistingTopic extends AlertTopic {
     super();
   }
 
-  public _bind(_scope: Construct): AlertTopicBinding {
+  public _bind(scope: Construct): AlertTopicBinding {
+    const managedKey = awsManagedSnsKeyOf(this.topic);
+    if (managedKey !== undefined) {
+      throw invalidInput(scope,
+        `the alert topic ${this.topic.node.path} is encrypted with the AWS-managed key '${managedKey.value}' (${managedKey.setting}), `
+        + 'whose key policy cannot let EventBridge or CloudWatch use it: every alert and alarm notification would fail to be delivered, silently.',
+        'encrypt the topic with a customer-managed KMS key (masterKey: new kms.Key(...)), or use AlertTopic.create().');
+    }
     return { topic: this.topic };
   }
+}
+
+/**
+ * How `topic` names the AWS-managed SNS key, if it does: through its `masterKey` (an alias, or a
+ * key imported from the alias ARN), or, for a topic defined in this app, its L1 `kmsMasterKeyId`.
+ * Unresolved tokens are never taken for it.
+ */
+function awsManagedSnsKeyOf(topic: sns.ITopic): { readonly value: string; readonly setting: string } | undefined {
+  const key = topic.masterKey;
+  if (key !== undefined) {
+    const aliasName: unknown = (key as { aliasName?: unknown }).aliasName;
+    if (typeof aliasName === 'string' && namesAwsManagedSnsKey(aliasName)) return { value: aliasName, setting: 'masterKey.aliasName' };
+    if (namesAwsManagedSnsKey(key.keyArn)) return { value: key.keyArn, setting: 'masterKey.keyArn' };
+    if (namesAwsManagedSnsKey(key.keyId)) return { value: key.keyId, setting: 'masterKey.keyId' };
+  }
+  const resource = topic.node.defaultChild;
+  if (sns.CfnTopic.isCfnTopic(resource) && namesAwsManagedSnsKey(resource.kmsMasterKeyId)) {
+    return { value: resource.kmsMasterKeyId!, setting: 'KmsMasterKeyId' };
+  }
+  return undefined;
+}
+
+/** Whether `value` is the AWS-managed SNS key's alias or alias ARN. */
+function namesAwsManagedSnsKey(value: string | undefined): boolean {
+  if (value === undefined || Token.isUnresolved(value)) return false;
+  return value === AWS_MANAGED_SNS_KEY_ALIAS || value.endsWith(`:${AWS_MANAGED_SNS_KEY_ALIAS}`);
 }

@@ -46,7 +46,10 @@ export function denyGrantsExceptForAwsServices(): iam.PolicyStatement {
  * for an encrypted SNS topic without those keys in the request context, so such conditions make
  * every delivery fail with a KMS access-denied error that nobody sees (AWS documents that these
  * keys are not supported in a KMS key policy for EventBridge targets;
- * landing-zone-accelerator-on-aws issue #407). The confused-deputy protection lives on the topic
+ * landing-zone-accelerator-on-aws issue #407; the SNS guide: "Adding the aws:SourceAccount,
+ * aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted
+ * topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * The confused-deputy protection lives on the topic
  * policy instead, which is scoped to the rule by `aws:SourceArn`.
  */
 export function eventBridgePublishesWithKey(): iam.PolicyStatement {
@@ -59,6 +62,8 @@ export function eventBridgePublishesWithKey(): iam.PolicyStatement {
  *
  * CloudWatch's KMS requests carry `aws:SourceAccount` and `aws:SourceArn` (the alarm), so the
  * statement is scoped to alarms of the stack's account and region (confused-deputy protection).
+ * The SNS guide documents these keys for CloudWatch in the key policy:
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  * It names them by pattern, not by ARN: the key cannot name the alarms that notify the topic it
  * encrypts without a dependency cycle (key → alarm → topic → key). The topic policy names them
  * exactly.

@@ -19,12 +19,12 @@ import { checkAccountId } from '../identifiers/organizations';
  * multivalued keys (an IAM simulator that types keys as the Service Authorization Reference does
  * finds it never matches: test/cross-account/bus-policy-simulation.test.ts).
  *
- * `ForAllValues` also holds when the request has no value for the key. The policy does not add a
- * `Null` check to refuse such requests: AWS documents separate keys for events forwarded from a
- * bus (`events:eventBusInvocation`, `events:SystemMetadata/AwsSource`) and does not say that a
- * rule's delivery to a bus in another account carries `events:source` and `events:detail-type`,
- * so requiring them could refuse every forwarded event. Such a request is still bounded by the
- * principal (the organization or the listed accounts).
+ * `ForAllValues` also holds when the request has no value for the key, so each statement also
+ * requires `events:source` to be present (`Null` false), as AWS's own example for a central bus
+ * does. Only `events:source`: the example guards that key alone, and no AWS page says that a
+ * rule's delivery to another account's bus carries `events:detail-type` in the request context,
+ * so requiring it could refuse every forwarded event. (Were forwarded events refused anyway, the
+ * member forwarders' failure alarms and the central heartbeat alarms report it.)
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account-custom-bus-source.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-policy-keys
@@ -67,6 +67,9 @@ export function checkAccountList(scope: IConstruct, what: string, accounts: stri
 export const ORGANIZATION_STATEMENT_SID = 'AllowForwardedIamEventsFromOrganization';
 export const ACCOUNTS_STATEMENT_SID = 'AllowForwardedIamEventsFromListedAccounts';
 
+/** The guard that makes `ForAllValues` on `events:source` refuse a request without the key. */
+const SOURCE_PRESENT = { 'events:source': 'false' };
+
 function oneOrMany(values: string[]): string | string[] {
   return values.length === 1 ? values[0] : values;
 }
@@ -90,6 +93,7 @@ export function busPolicyDocument(input: BusPolicyInput): Record<string, unknown
       Resource: input.busArn,
       Condition: {
         'ForAllValues:StringEquals': eventConditions(input),
+        'Null': SOURCE_PRESENT,
         'StringEquals': { 'aws:PrincipalOrgID': input.organizationId },
       },
     });
@@ -101,7 +105,7 @@ export function busPolicyDocument(input: BusPolicyInput): Record<string, unknown
       Principal: { AWS: oneOrMany(input.accounts) },
       Action: 'events:PutEvents',
       Resource: input.busArn,
-      Condition: { 'ForAllValues:StringEquals': eventConditions(input) },
+      Condition: { 'ForAllValues:StringEquals': eventConditions(input), 'Null': SOURCE_PRESENT },
     });
   }
   return { Version: '2012-10-17', Statement: statements };

@@ -42,6 +42,8 @@ export class CentralBusTarget implements events.IRuleTarget {
     checkTargetRetryPolicy(rule, retryAttempts, maxEventAge);
 
     const ruleArn = events.CfnRule.arnForRule(rule);
+    // EventBridge documents aws:SourceArn = the rule's ARN for its dead-letter queue's policy:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms
     const allowSend = new iam.PolicyStatement({
       sid: `AllowSendFromRule${Names.nodeUniqueId(rule.node)}`,
       effect: iam.Effect.ALLOW,

@@ -2,19 +2,24 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, checkAccountList, estimatedBusPolicySize } from './bus-policy';
 import { forwardedSourcesAndDetailTypes } from './forwarded-events';
+import { HEALTH_DETAIL_TYPES, HEALTH_SOURCES, memberAlarmPattern } from './forwarder-health';
 import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
+import { bindDestinations } from '../alerting/alert-destinations';
 import { AlertMessage } from '../alerting/alert-message';
 import { AlertTopic } from '../alerting/alert-topic';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
-import { normalizeEmailAddresses } from '../alerting/email-addresses';
+import { memberAlarmMessage, tamperMessage } from '../health/health-message';
+import { withoutHeartbeat } from '../health/heartbeat';
+import { PipelineHealth } from '../health/pipeline-health';
+import { PipelineHealthChecks, warnHealthOff } from '../health/pipeline-health-checks';
+import { ruleNamePrefix } from '../health/tamper-alerts';
 import { invalidInput } from '../identifiers/invalid-input';
 import { checkOrganizationId } from '../identifiers/organizations';
 import { globalEventsRegion, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
@@ -56,18 +61,67 @@ export interface CrossAccountAlertBusProps {
   readonly patterns?: IamEventPattern[];
 
   /**
-   * Email addresses subscribed to the alert topic. Each must confirm its subscription.
+   * Email addresses subscribed to the alert topic (and the health topic). Each must confirm its
+   * subscription.
    *
-   * @default - no subscriptions
+   * @default - no email subscriptions
    */
   readonly emails?: string[];
+
+  /**
+   * Further subscriptions to the alert topic (and the health topic): an SQS queue, a Lambda
+   * function, an HTTPS endpoint, ...
+   *
+   * @default - none
+   */
+  readonly subscriptions?: sns.ITopicSubscription[];
+
+  /**
+   * Allow the construct to have no alert destination.
+   *
+   * Without `emails`, `subscriptions` or an existing topic, alerts would reach nobody, so that is
+   * an error unless you set this, for example because you subscribe to `topic` yourself.
+   *
+   * @default false
+   */
+  readonly allowNoDestination?: boolean;
 
   /**
    * The topic alerts are published to.
    *
    * @default AlertTopic.create(): a topic encrypted with its own customer-managed key
    */
-  readonly alertTopic?: AlertTopic;
+  readonly topic?: AlertTopic;
+
+  /**
+   * The topic the pipeline's own alarms, tamper alerts and member failures go to.
+   *
+   * @default AlertTopic.create() with its own key, subscribed by the same `emails` and `subscriptions`
+   */
+  readonly healthTopic?: AlertTopic;
+
+  /**
+   * Whether the pipeline watches itself: the heartbeat of every member account (an alarm names
+   * the account and region that went silent), member alarms forwarded here, and tamper alerts on
+   * this bus, its rules, topics and keys. Forwarders must have the same setting (a rollout does).
+   *
+   * @default PipelineHealth.monitor()
+   */
+  readonly pipelineHealth?: PipelineHealth;
+
+  /**
+   * How many times EventBridge retries publishing an alert (0 to 185).
+   *
+   * @default 185
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long EventBridge keeps retrying an alert (1 minute to 24 hours).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxEventAge?: Duration;
 
   /**
    * What an alert says. The message is built here, on the central bus, because event bus
@@ -141,16 +195,55 @@ export class CrossAccountAlertBus extends Construct {
   public readonly rules: events.Rule[];
 
   /** The topic alerts are published to. */
-  public readonly alertTopic: sns.ITopic;
+  public readonly topic: sns.ITopic;
+
+  /** The topic the pipeline's own alarms and tamper alerts go to. */
+  public readonly healthTopic: sns.ITopic;
+
+  /** The heartbeat rule on the bus and the tamper rules on the default bus (empty with `PipelineHealth.off()`). */
+  public readonly healthRules: events.Rule[];
+
+  /** The alarm that goes off when no member heartbeat arrives at all (undefined with `PipelineHealth.off()`). */
+  public readonly heartbeatAlarm?: cloudwatch.Alarm;
+
+  /**
+   * The Metrics Insights alarms, one per group of member account ids, whose contributors name each
+   * member account and region whose heartbeat stopped (empty with `PipelineHealth.off()`).
+   */
+  public readonly memberHeartbeatAlarms: cloudwatch.Alarm[];
+
+  /** The rules that alert on member alarms and member tampering (empty with `PipelineHealth.off()`). */
+  public readonly memberHealthRules: events.Rule[];
 
   /** The queue that keeps alerts that could not be published. */
   public readonly deadLetterQueue: sqs.IQueue;
 
-  /** Alarms on failed alert deliveries, for every rule. */
+  /** Every alarm: failed alert deliveries for every rule, heartbeats, and the health rules' deliveries. */
   public readonly alarms: cloudwatch.Alarm[];
 
   /** The StackSet rollout of the forwarders, when `memberRollout` is given. */
   public readonly memberRollout?: IamEventForwarderRollout;
+
+  /**
+   * The sources and detail-types the bus policy accepts, for the forwarders' check.
+   *
+   * @internal
+   */
+  public readonly _accepted: { readonly sources: string[]; readonly detailTypes: string[] };
+
+  /**
+   * Whether the health checks are on, for the forwarders' check.
+   *
+   * @internal
+   */
+  public readonly _healthMonitored: boolean;
+
+  /**
+   * The bus's account, region and name, for the forwarders' check.
+   *
+   * @internal
+   */
+  public readonly _identity: { readonly account: string; readonly region: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props: CrossAccountAlertBusProps) {
     super(scope, id);
@@ -169,9 +262,12 @@ export class CrossAccountAlertBus extends Construct {
 
     checkCentralRegion(this, stack.region);
 
+    const health = (props.pipelineHealth ?? PipelineHealth.monitor())._settings(this);
     const patterns = choosePatterns(this, props.pattern, props.patterns);
-    const forwarded = patterns.map(toForwardedPattern);
-    const { sources, detailTypes } = forwardedSourcesAndDetailTypes(this, forwarded);
+    const forwarded = patterns.map(p => toForwardedPattern(health ? withoutHeartbeat(this, p, stack.partition) : p));
+    const alerted = forwardedSourcesAndDetailTypes(this, forwarded);
+    const sources = unique([...alerted.sources, ...(health ? HEALTH_SOURCES : [])]);
+    const detailTypes = unique([...alerted.detailTypes, ...(health ? HEALTH_DETAIL_TYPES : [])]);
 
     const eventBusName = props.eventBusName ?? Names.uniqueResourceName(this, { maxLength: 256, separator: '-' });
     // A custom bus may not be named "default" (the account's own bus) nor contain "/" (kept for partner buses).
@@ -191,6 +287,9 @@ export class CrossAccountAlertBus extends Construct {
         'give organizationId instead of listing every account (one aws:PrincipalOrgID condition covers them all), or list fewer accounts.');
     }
     (this.eventBus.node.defaultChild as events.CfnEventBus).policy = busPolicyDocument(policyInput);
+    this._accepted = { sources, detailTypes };
+    this._healthMonitored = health !== undefined;
+    this._identity = { account: stack.account, region: stack.region, name: eventBusName };
 
     const retention = props.archiveRetention ?? Duration.days(90);
     this.archive = this.eventBus.archive('Archive', {
@@ -199,23 +298,34 @@ export class CrossAccountAlertBus extends Construct {
       retention,
     });
 
-    const topic = (props.alertTopic ?? AlertTopic.create())._bind(this).topic;
-    this.alertTopic = topic;
-    for (const email of normalizeEmailAddresses(this, props.emails ?? [])) {
-      topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
+    const destinations = bindDestinations(this, props);
+    this.topic = destinations.topic;
+    this.healthTopic = destinations.healthTopic;
     this.deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
 
+    const namePrefix = ruleNamePrefix(this);
     this.rules = [];
     this.alarms = [];
     forwarded.forEach((pattern, index) => {
       const suffix = forwarded.length === 1 ? '' : `${index + 1}`;
       const rule = new events.Rule(this, `Rule${suffix}`, {
+        ruleName: `${namePrefix}-alerts${suffix}`,
         eventBus: this.eventBus,
         description: `IAM alerts for the organization: ${pattern.description}`.slice(0, 512),
         eventPattern: pattern.eventPattern,
-        targets: [new AlertTopicTarget(topic, { message: props.message, deadLetterQueue: this.deadLetterQueue })],
+        targets: [new AlertTopicTarget(this.topic, {
+          message: props.message,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: props.retryAttempts,
+          maxEventAge: props.maxEventAge,
+        })],
       });
+      if (pattern.includesReadOnlyEvents) {
+        // Forwarded read-only management events reach a rule on a custom bus only in this state;
+        // ENABLED matches everything "except for AWS management events delivered through CloudTrail".
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+        (rule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+      }
       this.rules.push(rule);
       const alarms = new AlertDeliveryAlarms(this, `DeliveryAlarms${suffix}`, {
         rule,
@@ -224,21 +334,73 @@ export class CrossAccountAlertBus extends Construct {
         eventBus: this.eventBus,
         // The queue is shared by the rules: one depth alarm is enough.
         deadLetterQueue: index === 0 ? this.deadLetterQueue : undefined,
-        alarmTopic: topic,
+        alarmTopic: this.healthTopic,
       });
       this.alarms.push(...alarms.alarms);
     });
+
+    this.memberHealthRules = [];
+    this.healthRules = [];
+    this.memberHeartbeatAlarms = [];
+    if (health) {
+      const checks = new PipelineHealthChecks(this, 'Health', {
+        settings: health,
+        namePrefix,
+        destinations,
+        deadLetterQueue: this.deadLetterQueue,
+        eventBusNames: [eventBusName],
+        heartbeats: { eventBus: this.eventBus },
+        makeHeartbeats: false,
+      });
+      this.alarms.push(...checks.alarms);
+      this.healthRules.push(checks.heartbeatMonitor.rule, ...checks.tamperAlerts.rules);
+      this.heartbeatAlarm = checks.heartbeatMonitor.alarm;
+      this.memberHeartbeatAlarms.push(...checks.heartbeatMonitor.accountAlarms);
+      const memberRoutes = [
+        { id: 'MemberAlarms', name: `${namePrefix}-member-alarms`, pattern: memberAlarmPattern(), message: memberAlarmMessage(), about: 'alarms of member forwarders' },
+        {
+          id: 'MemberTampering',
+          name: `${namePrefix}-member-tamper`,
+          pattern: { 'source': ['aws.events'], 'detail-type': ['AWS API Call via CloudTrail'] },
+          message: tamperMessage(),
+          about: 'tampering with member forwarders',
+        },
+      ];
+      for (const route of memberRoutes) {
+        const rule = new events.Rule(this, route.id, {
+          ruleName: route.name,
+          eventBus: this.eventBus,
+          description: `cdk-iam-change-alerts: alerts on ${route.about}`,
+          eventPattern: { source: ['aws.events'] },
+          targets: [new AlertTopicTarget(this.healthTopic, { message: AlertMessage.custom(route.message), deadLetterQueue: this.deadLetterQueue })],
+        });
+        (rule.node.defaultChild as events.CfnRule).eventPattern = route.pattern;
+        this.memberHealthRules.push(rule);
+        // About the health topic's deliveries: reported to the alert topic.
+        const alarms = new AlertDeliveryAlarms(this, `${route.id}DeliveryAlarms`, {
+          rule, eventBus: this.eventBus, alarmTopic: this.topic, subject: `alerts on ${route.about}`,
+        });
+        this.alarms.push(...alarms.alarms);
+      }
+    } else {
+      warnHealthOff(this);
+    }
 
     if (props.memberRollout) {
       this.memberRollout = new IamEventForwarderRollout(this, 'MemberRollout', {
         ...props.memberRollout,
         centralBusArn: this.eventBusArn,
         patterns,
+        pipelineHealth: props.pipelineHealth,
       });
       // EventBridge checks the bus policy when a forwarder's target is created.
       this.memberRollout.node.addDependency(this.eventBus);
     }
   }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
 }
 
 /**

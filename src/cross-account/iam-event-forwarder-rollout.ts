@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './forwarded-events';
 import { IamEventForwarder } from './iam-event-forwarder';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { PipelineHealth } from '../health/pipeline-health';
 import { parseEventBusArn } from '../identifiers/arns';
 import { partitionOfRegion } from '../identifiers/regions';
 import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
@@ -93,6 +94,14 @@ export interface IamEventForwarderRolloutProps extends MemberRolloutOptions {
    * @default - only `pattern`
    */
   readonly patterns?: IamEventPattern[];
+
+  /**
+   * Whether each forwarder reports its health to the central bus (see
+   * `IamEventForwarderProps.pipelineHealth`); give the central bus the same setting.
+   *
+   * @default PipelineHealth.monitor()
+   */
+  readonly pipelineHealth?: PipelineHealth;
 }
 
 /**
@@ -140,6 +149,7 @@ export class IamEventForwarderRollout extends Construct {
       signInRegions: props.signInRegions,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
+      pipelineHealth: props.pipelineHealth,
     });
   }
 }

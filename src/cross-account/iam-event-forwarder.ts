@@ -1,13 +1,19 @@
 import { Annotations, Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CentralBusTarget } from './central-bus-target';
-import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
+import { checkRegionList, forwardedSourcesAndDetailTypes, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
+import { ForwarderHealth, ForwarderRegionGroup, HEALTH_DETAIL_TYPES, HEALTH_SOURCES } from './forwarder-health';
 import { forwardingRulePattern } from './forwarding-pattern';
 import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
+import { heartbeatOf, withoutHeartbeat } from '../health/heartbeat';
+import { PipelineHealth } from '../health/pipeline-health';
+import { warnHealthOff } from '../health/pipeline-health-checks';
+import { ruleNamePrefix } from '../health/tamper-alerts';
 import { checkSamePartition, EventBusArnParts, parseEventBusArn } from '../identifiers/arns';
 import { invalidInput } from '../identifiers/invalid-input';
 import { allGlobalEventsRegions, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
@@ -62,6 +68,16 @@ export interface IamEventForwarderProps {
    * @default Duration.hours(24)
    */
   readonly maxEventAge?: Duration;
+
+  /**
+   * Whether the forwarder reports its own health to the central bus: a heartbeat (in the region
+   * IAM events arrive in), tamper alerts on its rules, and alarms on its failed deliveries, all
+   * forwarded by a health rule in each region. Give the central `CrossAccountAlertBus` the same
+   * setting: its bus policy accepts the health events only when its own health checks are on.
+   *
+   * @default PipelineHealth.monitor()
+   */
+  readonly pipelineHealth?: PipelineHealth;
 }
 
 /**
@@ -131,13 +147,27 @@ export class IamEventForwarder extends Construct {
    */
   public readonly role?: iam.IRole;
 
+  /**
+   * The health rules, one per forwarding rule (empty with `PipelineHealth.off()`).
+   */
+  public readonly healthRules: events.Rule[];
+
+  /**
+   * Alarms on the forwarder's failed deliveries and its dead-letter queue. Each opens an OpsItem in this account;
+   * their state changes are forwarded to the central bus, which alerts on them.
+   */
+  public readonly alarms: cloudwatch.Alarm[];
+
   private roleCondition?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: IamEventForwarderProps) {
     super(scope, id);
 
-    const patterns = choosePatterns(this, props.pattern, props.patterns).map(toForwardedPattern);
     const stack = Stack.of(this);
+    const health = (props.pipelineHealth ?? PipelineHealth.monitor())._settings(this);
+    const patterns = choosePatterns(this, props.pattern, props.patterns)
+      .map(p => (health ? withoutHeartbeat(this, p, stack.partition) : p))
+      .map(toForwardedPattern);
     const bus = parseEventBusArn(this, 'centralBusArn', props.centralBusArn);
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
     const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
@@ -184,6 +214,16 @@ export class IamEventForwarder extends Construct {
       },
     ];
     this.rules = [];
+    const namePrefix = ruleNamePrefix(this);
+    const target = (ruleCondition?: CfnCondition) => new CentralBusTarget({
+      busArn: props.centralBusArn,
+      role: this.role,
+      deadLetterQueue,
+      ruleCondition,
+      retryAttempts: props.retryAttempts ?? 185,
+      maxEventAge: props.maxEventAge ?? Duration.hours(24),
+    });
+    const built: ForwarderRegionGroup[] = [];
     for (const group of groups) {
       if (group.patterns.length === 0 || group.regions.length === 0) continue;
       if (region && !group.regions.includes(region)) continue;
@@ -198,16 +238,10 @@ export class IamEventForwarder extends Construct {
           + 'shorter patterns, with plain values rather than values known only at deployment.');
       }
       const rule = new events.Rule(this, group.id, {
+        ruleName: `${namePrefix}-${group.id === 'Rule' ? 'forward' : 'forward-signin'}`,
         description: `Forwards to the central alert bus: ${forwarded.description}`.slice(0, 512),
         eventPattern: forwarded.eventPattern,
-        targets: [new CentralBusTarget({
-          busArn: props.centralBusArn,
-          role: this.role,
-          deadLetterQueue,
-          ruleCondition,
-          retryAttempts: props.retryAttempts ?? 185,
-          maxEventAge: props.maxEventAge ?? Duration.hours(24),
-        })],
+        targets: [target(ruleCondition)],
       });
       const cfnRule = rule.node.defaultChild as events.CfnRule;
       if (forwarded.includesReadOnlyEvents) {
@@ -215,10 +249,36 @@ export class IamEventForwarder extends Construct {
         cfnRule.state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
       }
       cfnRule.cfnOptions.condition = ruleCondition;
-      if (this.role && this.roleCondition) {
-        cfnRule.addPropertyOverride('Targets.0.RoleArn', Fn.conditionIf(this.roleCondition.logicalId, this.role.roleArn, Aws.NO_VALUE));
-      }
       this.rules.push(rule);
+      built.push({ id: group.id, forwardingRule: rule, condition: ruleCondition, receivesIamEvents: group.id === 'Rule' });
+    }
+
+    this.healthRules = [];
+    this.alarms = [];
+    if (health) {
+      const home = built.find(g => g.receivesIamEvents);
+      if (home) {
+        // One heartbeat per account: in the region IAM events arrive in.
+        heartbeatOf(this, { interval: health.heartbeatInterval, condition: home.condition });
+      }
+      const checks = new ForwarderHealth(this, 'Health', { namePrefix, groups: built, deadLetterQueue, centralBusTarget: target });
+      this.healthRules.push(...checks.rules);
+      this.alarms.push(...checks.alarms);
+    } else {
+      warnHealthOff(this);
+    }
+    const sent = forwardedSourcesAndDetailTypes(this, patterns);
+    this.node.addValidation({
+      validate: () => checkCentralBusAccepts(this, props.centralBusArn, {
+        sources: [...sent.sources, ...(health ? HEALTH_SOURCES : [])],
+        detailTypes: [...sent.detailTypes, ...(health ? HEALTH_DETAIL_TYPES : [])],
+      }, health !== undefined),
+    });
+    if (this.role && this.roleCondition) {
+      for (const rule of [...this.rules, ...this.healthRules]) {
+        (rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.RoleArn',
+          Fn.conditionIf(this.roleCondition.logicalId, this.role.roleArn, Aws.NO_VALUE));
+      }
     }
   }
 
@@ -229,7 +289,10 @@ export class IamEventForwarder extends Construct {
 
     const role = new iam.Role(this, 'Role', {
       description: 'Lets EventBridge put forwarded IAM events on the central alert bus',
-      // Confused-deputy protection: only rules of this account may use the role.
+      // Confused-deputy protection: only rules of this account may use the role. EventBridge sets
+      // aws:SourceAccount (the rule's account) when it assumes a rule target's role:
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html#conditions-table
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       }),
@@ -263,6 +326,52 @@ export class IamEventForwarder extends Construct {
     const equalities: ICfnConditionExpression[] = regions.map(r => Fn.conditionEquals(Aws.REGION, r));
     return new CfnCondition(this, id, { expression: anyOf(equalities) });
   }
+}
+
+/** What `CrossAccountAlertBus` exposes (internally) for this check; duck-typed to avoid an import cycle. */
+interface CentralBusSettings {
+  readonly eventBusArn: string;
+  readonly _identity: { readonly account: string; readonly region: string; readonly name: string };
+  readonly _accepted: { readonly sources: string[]; readonly detailTypes: string[] };
+  readonly _healthMonitored: boolean;
+  readonly node: Construct['node'];
+}
+
+/**
+ * When the central bus is defined in the same app, the events this forwarder sends must be ones
+ * its policy accepts: EventBridge refuses the others at delivery, into the forwarder's
+ * dead-letter queue, long after a deployment that looked fine.
+ */
+function checkCentralBusAccepts(
+  forwarder: Construct, busArn: string, sent: { sources: string[]; detailTypes: string[] }, healthMonitored: boolean,
+): string[] {
+  const bus = forwarder.node.root.node.findAll()
+    .find((c): c is Construct & CentralBusSettings => '_accepted' in c && isSameBus(c as unknown as CentralBusSettings, busArn));
+  if (bus === undefined) return [];
+  const errors: string[] = [];
+  const refusedSources = [...new Set(sent.sources)].filter(x => !bus._accepted.sources.includes(x));
+  const refusedTypes = [...new Set(sent.detailTypes)].filter(x => !bus._accepted.detailTypes.includes(x));
+  if (refusedSources.length > 0 || refusedTypes.length > 0) {
+    errors.push(invalidInput(forwarder,
+      `the central bus ${bus.node.path} refuses events this forwarder sends (sources ${refusedSources.join(', ') || '-'}; `
+      + `detail-types ${refusedTypes.join(', ') || '-'}): its policy accepts only its own patterns' sources and detail-types`
+      + (healthMonitored && !bus._healthMonitored ? ', and no health events since its pipelineHealth is off.' : '.'),
+      'give the forwarder the same patterns and pipelineHealth as the CrossAccountAlertBus.').message);
+  } else if (!healthMonitored && bus._healthMonitored) {
+    errors.push(invalidInput(forwarder,
+      `pipelineHealth is off, but the central bus ${bus.node.path} monitors heartbeats: this account would never send one, so its silence would go unnoticed.`,
+      'give the forwarder the same pipelineHealth as the CrossAccountAlertBus.').message);
+  }
+  return errors;
+}
+
+/** The bus is the one the ARN names: the same token, or a literal ARN with its account, region and name. */
+function isSameBus(bus: CentralBusSettings, busArn: string): boolean {
+  if (bus.eventBusArn === busArn) return true;
+  if (Token.isUnresolved(busArn)) return false;
+  const [, , , region, account, resource] = busArn.split(':');
+  const identity = bus._identity;
+  return identity.account === account && identity.region === region && `event-bus/${identity.name}` === resource;
 }
 
 function checkSameRegionPartition(
