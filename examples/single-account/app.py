@@ -15,7 +15,9 @@ stack = cdk.Stack(app, "IamChangeAlerts", env=cdk.Environment(region="us-east-1"
 
 # The defaults: a hardened CloudTrail trail, an EventBridge rule for IAM changes (names starting
 # Add, Attach, Create, Delete, Put, Update, ...), an SNS topic encrypted with its own key, a
-# dead-letter queue and alarms on failed deliveries.
+# dead-letter queue and alarms on failed deliveries; and the pipeline watches itself: a heartbeat
+# (a harmless IAM call every 15 minutes, alarmed when it stops arriving) and tamper alerts on its
+# trail, rules, topics and keys, sent to a second topic (the health topic) with the same subscribers.
 IamChangeAlerting(
     stack,
     "IamAlerts",

@@ -42,10 +42,16 @@ export function previewText(inputs: PreviewInputs, rules: readonly RulePreview[]
 
 /**
  * A table of delivered events per rule by event name: the alerts of an alerting rule, the
- * forwarded events of a forwarder. Each column is a rule, named by its logical ID without the
- * hash aws-cdk appends when that keeps the names apart.
+ * forwarded events of a forwarder. Each column is a rule that delivered something, named by its
+ * logical ID without the hash aws-cdk appends when that keeps the names apart; the rules that
+ * delivered nothing (a pipeline's heartbeat and tamper rules, for ordinary IAM events) are named
+ * on one line below.
  */
-function summaryLines(rules: readonly RulePreview[], c: Palette, top: number): string[] {
+function summaryLines(allRules: readonly RulePreview[], c: Palette, top: number): string[] {
+  const rules = allRules.filter((r) => r.delivered > 0);
+  const idle = allRules.filter((r) => r.delivered === 0);
+  const idleLine = idle.length > 0 ? [c.dim(`  Delivered nothing: ${idle.map((r) => r.ruleName ?? r.logicalId).join(', ')}`)] : [];
+  if (rules.length === 0) return ['', c.bold('No rule delivered any of the events.'), ...idleLine];
   const stripped = rules.map((r) => r.logicalId.replace(/[0-9A-F]{8}$/, ''));
   const labels = new Set(stripped).size === stripped.length ? stripped : rules.map((r) => r.logicalId);
   const totals = new Map<string, number>();
@@ -63,6 +69,7 @@ function summaryLines(rules: readonly RulePreview[], c: Palette, top: number): s
   for (const name of shown) out.push(row(name, rules.map((r) => r.deliveredByEventName[name] ?? 0)));
   if (rest.length > 0) out.push(row(`(${rest.length} more names)`, rules.map((r) => count(r, rest))));
   out.push(c.bold(row('total', rules.map((r) => r.delivered))));
+  out.push(...idleLine);
   return out;
 }
 

@@ -128,19 +128,31 @@ describe('explain', () => {
   });
 });
 
+/** The alert rule of `preview --json` output: the one named `<prefix>-alerts` (the others are the health rules). */
+function alertRule(output: { rules: any[] }): any {
+  const rules = output.rules.filter((r) => r.ruleName?.endsWith('-alerts'));
+  expect(rules).toHaveLength(1);
+  return rules[0];
+}
+
 describe('preview', () => {
   test('a cdk.out folder against the bundled sample events exits 0 and shows each message', async () => {
     const run = await cli(['preview', assembly]);
-    expect(run.code).toBe(0);
+    // The problems, if any, say why it would not exit 0.
+    expect([run.code, run.stdout.match(/^ *✗ .*$/gm)]).toEqual([0, null]);
     expect(run.stdout).toContain('20 events from the bundled sample');
     expect(run.stdout).toContain('    │ "IAM change alert: CreateUser in account 229654561268"\n    │ "Who: IAMUser arn:aws:iam::229654561268:user/christophe"\n');
+    expect(run.stdout).toContain('    │ "Matched by EventBridge rule: IamAlerts-C9AD2349-alerts"\n');
   });
 
   test('--json gives every rule, match and message', async () => {
     const run = await cli(['preview', assembly, '--json', '--events', path.join(FIXTURES, 'create-user-event.json')]);
     const output = JSON.parse(run.stdout);
     expect(Object.keys(output).sort()).toEqual(['eventCount', 'eventProblems', 'eventSource', 'rules', 'templateProblems', 'templates']);
-    expect(output.rules[0].matches).toEqual([{
+    // Only the alert rule matches the CreateUser call: the heartbeat and tamper rules of the stack match none.
+    expect(output.rules.map((r: any) => [r.ruleName.replace(/^IamAlerts-C9AD2349-/, ''), r.matches.length]))
+      .toEqual([['alerts', 1], ['heartbeat', 0], ['tamper-cloudtrail-events', 0], ['tamper-sns', 0], ['tamper-kms', 0], ['tamper-health', 0]]);
+    expect(alertRule(output).matches).toEqual([{
       label: `${path.join(FIXTURES, 'create-user-event.json')}#1`,
       summary: 'CreateUser by arn:aws:iam::229654561268:user/christophe at 2024-08-01T13:33:28Z',
       delivered: true,
@@ -150,7 +162,7 @@ describe('preview', () => {
 
   test('CloudTrail records as S3 delivers them are wrapped in their EventBridge envelopes', async () => {
     const run = await cli(['preview', assembly, '--json', '--events', logs]);
-    expect(JSON.parse(run.stdout).rules[0].matches.map((m: any) => m.summary.split(' ')[0])).toEqual(['CreateUser', 'AttachUserPolicy', 'PutUserPolicy']);
+    expect(alertRule(JSON.parse(run.stdout)).matches.map((m: any) => m.summary.split(' ')[0])).toEqual(['CreateUser', 'AttachUserPolicy', 'PutUserPolicy']);
   });
 
   test('an event file that cannot be used is reported and exits 1', async () => {

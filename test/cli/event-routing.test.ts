@@ -104,11 +104,14 @@ test('a custom bus no given rule forwards to receives every event once', async (
 
 describe('CrossAccountAlertBus with member rollout: StackSet member rules under conditions on AWS::Region', () => {
   let previews: RulePreview[];
+  let members: RulePreview[];
+  let central: RulePreview[];
   beforeAll(async () => {
     const assembly = synthesize('organization', (app) => {
       const stack = new Stack(app, 'Central', { env: { account: '111111111111', region: 'us-east-1' } });
       new CrossAccountAlertBus(stack, 'OrgAlerts', {
         organizationId: 'o-a1b2c3d4e5',
+        emails: ['security@example.com'],
         patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
         memberRollout: { organizationalUnitIds: ['r-ab12'] },
       });
@@ -130,23 +133,47 @@ describe('CrossAccountAlertBus with member rollout: StackSet member rules under 
       },
     };
     previews = previewRules((await loadTemplates(assembly)).templates, [iamEvent('CreateUser'), signIn]);
+    members = previews.filter((p) => p.template.endsWith('member template'));
+    central = previews.filter((p) => !p.template.endsWith('member template'));
   });
 
-  test('each member rule exists in the StackSet\'s regions where its condition holds', () => {
-    const members = previews.filter((p) => p.template.endsWith('member template'));
-    expect(members.map((p) => p.regions)).toEqual([['us-east-1'], ['us-east-2', 'eu-north-1', 'ap-southeast-2']]);
+  /** The rule names without the construct's unique prefix: `forward`, `alerts1`, `tamper-sns`, ... */
+  const kinds = (rules: RulePreview[]) => rules.map((p) => p.ruleName!.replace(/^.*-[0-9A-F]{8}-/, ''));
+
+  test('each member rule, forwarding or health, exists in the StackSet\'s regions where its condition holds', () => {
+    expect(members.map((p) => [kinds([p])[0], p.regions])).toEqual([
+      ['forward', ['us-east-1']],
+      ['forward-signin', ['us-east-2', 'eu-north-1', 'ap-southeast-2']],
+      ['health', ['us-east-1']],
+      ['health-signin', ['us-east-2', 'eu-north-1', 'ap-southeast-2']],
+    ]);
   });
 
   test('an event recorded where a member rule does not exist is not forwarded by it', () => {
-    const [iamRegion] = previews.filter((p) => p.template.endsWith('member template'));
+    const [iamRegion] = members.filter((p) => p.ruleName!.endsWith('-forward'));
     const signIn = iamRegion.matches.find((m) => m.label === 'sign-in in eu-north-1');
     expect([signIn?.delivered, signIn?.notDeliveredBecause]).toEqual([false, expect.stringContaining('a rule on the default bus of us-east-1 sees only events of us-east-1')]);
   });
 
-  test('the central rules receive what the member rules forward, each event once', () => {
-    const central = previews.filter((p) => !p.template.endsWith('member template'));
-    expect(central.map((p) => [p.receivesFrom.length, p.eventsChecked, Object.keys(p.deliveredByEventName)]))
-      .toEqual([[2, 2, ['CreateUser']], [2, 2, ['ConsoleLogin']]]);
+  test('the central rules on the bus receive what the four member rules forward, each event once; only the alert rules deliver them', () => {
+    const onBus = central.filter((p) => p.eventBus !== 'default');
+    expect(onBus.map((p) => [kinds([p])[0], p.receivesFrom.length, p.eventsChecked, Object.keys(p.deliveredByEventName)])).toEqual([
+      ['alerts1', 4, 2, ['CreateUser']],
+      ['alerts2', 4, 2, ['ConsoleLogin']],
+      ['heartbeat', 4, 2, []],
+      ['member-alarms', 4, 2, []],
+      ['member-tamper', 4, 2, []],
+    ]);
+  });
+
+  test('the central tamper rules, on the default bus, receive the central account\'s own events and match neither', () => {
+    const onDefault = central.filter((p) => p.eventBus === 'default');
+    expect(onDefault.map((p) => [kinds([p])[0], p.receivesFrom, p.problems, p.eventsChecked, p.matched])).toEqual([
+      ['tamper-events', [], [], 2, 0],
+      ['tamper-sns', [], [], 2, 0],
+      ['tamper-kms', [], [], 2, 0],
+      ['tamper-health', [], [], 2, 0],
+    ]);
   });
 });
 

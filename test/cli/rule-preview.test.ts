@@ -34,6 +34,13 @@ function only(previews: RulePreview[], logicalId: string): RulePreview {
   return found;
 }
 
+/** The rule whose explicit Name ends with this suffix (`-alerts`, `-heartbeat`, `-tamper`, ...). */
+function namedEnding(previews: RulePreview[], suffix: string): RulePreview {
+  const found = previews.filter((p) => p.ruleName?.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`${found.length} rules named *${suffix} among ${previews.map((p) => p.ruleName ?? p.logicalId).join(', ')}`);
+  return found[0];
+}
+
 function matchFor(rule: RulePreview, label: string) {
   const match = rule.matches.find((m) => m.label === label);
   if (!match) throw new Error(`${label} does not match ${rule.logicalId}`);
@@ -41,6 +48,9 @@ function matchFor(rule: RulePreview, label: string) {
 }
 
 describe('a synthesized IamChangeAlerting stack', () => {
+  /** Every rule of the construct is named with this prefix (Names.uniqueResourceName of IamAlerts/IamAlerts). */
+  const PREFIX = 'IamAlerts-C9AD2349';
+  let previews: RulePreview[];
   let rule: RulePreview;
   beforeAll(async () => {
     const assembly = synthesize('alerting', (app) => {
@@ -48,14 +58,20 @@ describe('a synthesized IamChangeAlerting stack', () => {
       new IamChangeAlerting(stack, 'IamAlerts', { emails: ['security@example.com'] });
     });
     const { templates } = await loadTemplates(assembly);
-    [rule] = previewRules(templates, corpusEvents);
+    previews = previewRules(templates, corpusEvents);
+    rule = namedEnding(previews, '-alerts');
   });
 
-  test('its rule is read with the environment of the cloud assembly', () => {
+  test('its rules are named with one prefix: the alert rule, the heartbeat rule, a tamper rule per kind of resource and one for the health path', () => {
+    expect(previews.map((p) => p.ruleName)).toEqual([`${PREFIX}-alerts`, `${PREFIX}-heartbeat`,
+      `${PREFIX}-tamper-cloudtrail-events`, `${PREFIX}-tamper-sns`, `${PREFIX}-tamper-kms`, `${PREFIX}-tamper-health`]);
+  });
+
+  test('its alert rule is read with the environment of the cloud assembly', () => {
     expect([rule.template.endsWith('IamAlerts.template.json'), rule.region, rule.state, rule.eventBus]).toEqual([true, 'us-east-1', 'ENABLED', 'default']);
   });
 
-  test('its target is the alert topic, through an input transformer', () => {
+  test('its alert rule\'s target is the alert topic, through an input transformer', () => {
     expect(rule.targets).toEqual([{
       id: 'Target0',
       destination: expect.stringMatching(/^Ref IamAlertsTopic[0-9A-F]{8} \(AWS::SNS::Topic\)$/),
@@ -65,12 +81,12 @@ describe('a synthesized IamChangeAlerting stack', () => {
     }]);
   });
 
-  test('a CreateUser call is delivered, and the topic receives the alert text', () => {
+  test('a CreateUser call is delivered, and the topic receives the alert text naming the rule by its Name', () => {
     const match = matchFor(rule, 'ct-005');
     expect([match.summary, match.delivered]).toEqual(['CreateUser by arn:aws:iam::229654561268:user/christophe at 2024-08-01T13:33:28Z', true]);
     const lines = match.messages[0].text!.split('\n');
     expect([match.messages[0].targetId, lines[0], lines[1], lines.includes('"When: 2024-08-01T13:33:28Z"'),
-      lines.includes(`"Matched by EventBridge rule: ${rule.logicalId}"`)])
+      lines.includes(`"Matched by EventBridge rule: ${PREFIX}-alerts"`)])
       .toEqual(['Target0', '"IAM change alert: CreateUser in account 229654561268"', '"Who: IAMUser arn:aws:iam::229654561268:user/christophe"', true, true]);
   });
 
@@ -78,10 +94,11 @@ describe('a synthesized IamChangeAlerting stack', () => {
     // An oracle written apart from the renderer, for what this template uses: placeholders inside
     // JSON strings, dot paths, strings inserted as they are, objects as JSON without quotes.
     const template = JSON.parse(fs.readFileSync(rule.template, 'utf8'));
-    const transformer = template.Resources[rule.logicalId].Properties.Targets[0].InputTransformer;
+    const properties = template.Resources[rule.logicalId].Properties;
+    const transformer = properties.Targets[0].InputTransformer;
     const event = corpusEvents.find((e) => e.label === 'ct-005')!.event;
     const expected = (transformer.InputTemplate as string).replace(/<([^<>]+)>/g, (_, name: string) => {
-      if (name === 'aws.events.rule-name') return rule.logicalId;
+      if (name === 'aws.events.rule-name') return properties.Name;
       const value = (transformer.InputPathsMap[name] as string).slice(2).split('.').reduce((v: any, key) => v?.[key], event);
       if (value === undefined) return '';
       return typeof value === 'string' ? value : JSON.stringify(value).replace(/"/g, '');
@@ -89,8 +106,8 @@ describe('a synthesized IamChangeAlerting stack', () => {
     expect(matchFor(rule, 'ct-005').messages[0].text).toBe(expected);
   });
 
-  test('the rule name CloudFormation generates is explained', () => {
-    expect(rule.notes).toContainEqual(expect.stringContaining(`<aws.events.rule-name> is shown as the logical ID ${rule.logicalId}`));
+  test('the rule\'s explicit Name fills <aws.events.rule-name>, so there is no note about a name CloudFormation generates', () => {
+    expect([rule.ruleName, rule.notes]).toEqual([`${PREFIX}-alerts`, []]);
   });
 
   test('a read-only call does not match the changes pattern', () => {
@@ -100,6 +117,124 @@ describe('a synthesized IamChangeAlerting stack', () => {
   test('every corpus event was checked', () => {
     expect(rule.eventsChecked).toBe(256);
   });
+
+  test('the heartbeat rule writes the whole event to the heartbeat log group, and no corpus event is a heartbeat', () => {
+    const heartbeat = namedEnding(previews, '-heartbeat');
+    expect([heartbeat.targets, heartbeat.unresolved, heartbeat.problems, heartbeat.eventsChecked, heartbeat.matched]).toEqual([
+      [{
+        id: 'Target0',
+        destination: expect.stringMatching(/^arn:aws:logs:us-east-1:111111111111:log-group:\[unresolved: Ref IamAlertsHealthHeartbeatMonitorLog[0-9A-F]{8} \(AWS::Logs::LogGroup\)\]$/),
+        input: TargetInputKind.WHOLE_EVENT,
+        eventBus: false,
+        problems: [],
+      }],
+      [], [], 256, 0,
+    ]);
+  });
+
+  test('the tamper rules (top-level $or, intrinsics inside) are evaluated, their topics and keys listed as unresolved, and no corpus event tampers', () => {
+    const tamper = previews.filter((p) => p.ruleName!.startsWith(`${PREFIX}-tamper-`));
+    expect(tamper.map((p) => [p.ruleName, p.targets.map((t) => [t.destination.replace(/[0-9A-F]{8} .*$/, ''), t.input]), p.problems, p.eventsChecked, p.matched]))
+      .toEqual(tamper.map((p) => [p.ruleName,
+        [[p.ruleName!.endsWith('-tamper-health') ? 'Ref IamAlertsTopic' : 'Ref IamAlertsHealthTopic', TargetInputKind.INPUT_TRANSFORMER]], [], 256, 0]));
+    // The health path's rule is one $or of the calls on its rules, topic and keys.
+    expect(Object.keys(JSON.parse(namedEnding(previews, '-tamper-health').pattern!))).toEqual(['$or']);
+    const unresolved = tamper.flatMap((p) => p.unresolved);
+    expect(unresolved.length).toBeGreaterThan(0);
+    for (const use of unresolved) {
+      expect(use).toEqual({
+        path: expect.stringMatching(/^EventPattern(\.\$or\[\d+\])?\.detail(\.\$or\[\d+\])?\.(requestParameters\.(topicArn|subscriptionArn)|resources\.ARN)\[\d+\]/),
+        description: expect.stringMatching(/^(Ref \w+ \(AWS::SNS::Topic\)|Fn::GetAtt \w+\.Arn \(AWS::KMS::Key\))$/),
+      });
+    }
+  });
+
+  /** A CloudTrail API call as EventBridge delivers it in the stack's account and region. */
+  const apiCall = (source: string, eventName: string, detail: JsonObject): PreviewEvent => ({
+    label: eventName,
+    event: {
+      'version': '0',
+      'id': `id-${eventName}`,
+      'detail-type': 'AWS API Call via CloudTrail',
+      source,
+      'account': '111111111111',
+      'time': '2026-01-01T00:00:00Z',
+      'region': 'us-east-1',
+      'resources': [],
+      'detail': { eventSource: `${source.slice(4)}.amazonaws.com`, eventName, awsRegion: 'us-east-1', eventID: `e-${eventName}`, readOnly: false, ...detail },
+    },
+  });
+
+  test('a heartbeat is written to the heartbeat log and raises no alert', async () => {
+    const role = 'cdk-iam-change-alerts-heartbeat';
+    const heartbeat = apiCall('aws.iam', 'TagRole', {
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::111111111111:assumed-role/${role}/heartbeat`,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::111111111111:role/${role}` } },
+      },
+      requestParameters: { roleName: role, tags: [{ key: 'cdk-iam-change-alerts:heartbeat', value: 'alive' }] },
+    });
+    const withHeartbeat = previewRules((await loadTemplates(path.dirname(rule.template))).templates, [heartbeat]);
+    expect(withHeartbeat.map((p) => [p.ruleName!.slice(PREFIX.length + 1), p.delivered])).toEqual([
+      ['alerts', 0], ['heartbeat', 1], ['tamper-cloudtrail-events', 0], ['tamper-sns', 0], ['tamper-kms', 0], ['tamper-health', 0],
+    ]);
+  });
+
+  test('disabling the alert rule raises a tamper alert on the health topic, naming the tamper rule by its Name', async () => {
+    const disable = apiCall('aws.events', 'DisableRule', {
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/mallory' },
+      requestParameters: { name: `${PREFIX}-alerts` },
+    });
+    const previewed = previewRules((await loadTemplates(path.dirname(rule.template))).templates, [disable]);
+    expect(previewed.filter((p) => p.delivered > 0).map((p) => p.ruleName)).toEqual([`${PREFIX}-tamper-cloudtrail-events`]);
+    const [tamper] = previewed.filter((p) => p.delivered > 0);
+    const lines = tamper.matches[0].messages[0].text!.split('\n');
+    expect([tamper.targets[0].destination, lines[0], lines.includes(`"Matched by EventBridge rule: ${PREFIX}-tamper-cloudtrail-events"`)]).toEqual([
+      expect.stringMatching(/^Ref IamAlertsHealthTopic[0-9A-F]{8} /),
+      '"IAM alert pipeline tampering: DisableRule on events.amazonaws.com in account 111111111111, region us-east-1"',
+      true,
+    ]);
+  });
+
+  test('with deployed values of their shape for the topics and keys, EventBridge accepts every pattern (default quota: 2048 characters)', async () => {
+    // CloudFormation names a topic <stack>-<logical id>-<12 characters>; a key's Ref is its id, a UUID.
+    const template = JSON.parse(fs.readFileSync(rule.template, 'utf8'));
+    const given = new Map<string, string>();
+    for (const [id, resource] of Object.entries<any>(template.Resources)) {
+      if (resource.Type === 'AWS::SNS::Topic') given.set(id, `arn:aws:sns:us-east-1:111111111111:IamAlerts-${id}-AbCdEfGhIjKl`);
+      if (resource.Type === 'AWS::KMS::Key') {
+        given.set(id, '1234abcd-12ab-34cd-56ef-1234567890ab');
+        given.set(`${id}.Arn`, 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      }
+    }
+    const deployed = previewRules((await loadTemplates(path.dirname(rule.template))).templates, corpusEvents, { given });
+    expect(deployed.map((p) => [p.ruleName, p.unresolved.filter((u) => u.path.startsWith('EventPattern')), p.problems]))
+      .toEqual(deployed.map((p) => [p.ruleName, [], []]));
+  });
+});
+
+test('a rule without a Name: <aws.events.rule-name> is shown as its logical ID, and a note says CloudFormation names it', () => {
+  const event = corpusEvents.find((e) => e.label === 'ct-005')!;
+  const [rule] = previewRules([{
+    name: 't',
+    template: {
+      Resources: {
+        Unnamed: {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            EventPattern: { source: ['aws.iam'] },
+            Targets: [{ Id: 'T', Arn: 'arn:aws:sns:us-east-1:111111111111:t', InputTransformer: { InputTemplate: '"rule <aws.events.rule-name>"' } }],
+          },
+        },
+      },
+    },
+    stackName: 'Stack',
+    parameterValues: new Map(),
+    perDeployment: false,
+  }], [event]);
+  expect([rule.matches[0].messages[0].text, rule.notes]).toEqual(['"rule Unnamed"',
+    [expect.stringContaining('CloudFormation names this rule at deployment (Stack-Unnamed-<random suffix>); <aws.events.rule-name> is shown as the logical ID Unnamed.')]]);
 });
 
 describe('a pattern holding a value only known at deployment', () => {
@@ -150,7 +285,8 @@ describe('a StackSet member template (CrossAccountAlertBus with member rollout)'
 
   test('its forwarding rule sends the event unchanged to the central bus, whose ARN comes from the StackSet parameter', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents, { given: new Map([['AWS::Region', 'us-east-1']]) });
-    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
+    const forwarder = namedEnding(previews.filter((p) => p.template.endsWith('member template')), '-forward');
+    expect(forwarder.description).toContain('IAM changes');
     expect(forwarder.targets).toEqual([{
       id: 'Target0',
       destination: 'arn:aws:events:eu-west-1:999999999999:event-bus/org-iam-alerts',
@@ -164,20 +300,21 @@ describe('a StackSet member template (CrossAccountAlertBus with member rollout)'
 
   test('a rule whose condition depends on the region says so and is previewed as if created', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents);
-    const forwarder = previews.filter((p) => p.template.endsWith('member template'))[0];
+    const forwarder = namedEnding(previews.filter((p) => p.template.endsWith('member template')), '-forward');
     expect([forwarder.condition?.holds, forwarder.condition?.dependsOn, forwarder.matched > 0])
       .toEqual([undefined, expect.stringContaining('Ref AWS::Region'), true]);
   });
 
   test('in a region where its condition is false, the rule is not created and matches nothing', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents, { given: new Map([['AWS::Region', 'eu-west-1']]) });
-    const forwarder = previews.filter((p) => p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
+    const forwarder = namedEnding(previews.filter((p) => p.template.endsWith('member template')), '-forward');
     expect([forwarder.condition?.holds, forwarder.matched, forwarder.notes[0]]).toEqual([false, 0, expect.stringMatching(/^Not created: its condition/)]);
   });
 
   test('the central rule on the custom bus names the bus and receives events of any region', async () => {
     const previews = previewRules((await loadTemplates(assembly)).templates, corpusEvents);
-    const central = previews.filter((p) => !p.template.endsWith('member template') && p.description?.includes('IAM changes'))[0];
+    const central = namedEnding(previews.filter((p) => !p.template.endsWith('member template')), '-alerts1');
+    expect(central.description).toContain('IAM changes');
     expect([central.eventBus, central.region, matchFor(central, 'ct-005').delivered]).toEqual(['org-iam-alerts', 'eu-west-1', true]);
   });
 });

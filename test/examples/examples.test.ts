@@ -9,6 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
+import { memberAlarmPattern } from '../../src/cross-account/forwarder-health';
+import { heartbeatEventPattern } from '../../src/health/heartbeat';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
@@ -49,6 +51,20 @@ function resourcesOf(template: any, type: string): any[] {
   return Object.values<any>(template.Resources).filter((r) => r.Type === type);
 }
 
+/**
+ * The EventBridge rules of a template by kind: each rule's explicit Name without the unique prefix
+ * the construct gives all its rule names (`alerts`, `heartbeat`, `tamper-sns`, `forward`, ...).
+ */
+function rulesByKind(template: any): Record<string, any> {
+  const rules: Record<string, any> = {};
+  for (const rule of resourcesOf(template, 'AWS::Events::Rule')) {
+    const kind = /^.+-[0-9A-F]{8}-([a-z0-9-]+)$/.exec(rule.Properties.Name)?.[1];
+    if (kind === undefined || kind in rules) throw new Error(`rule name ${rule.Properties.Name}: no kind, or a second rule of that kind`);
+    rules[kind] = rule;
+  }
+  return rules;
+}
+
 /** The member template a StackSet carries inline. */
 function memberTemplate(template: any): any {
   const [stackSet] = resourcesOf(template, 'AWS::CloudFormation::StackSet');
@@ -64,16 +80,36 @@ describe('examples/single-account', () => {
     expect(manifest.artifacts.IamChangeAlerts.environment).toBe('aws://unknown-account/us-east-1');
   });
 
-  test('its rule matches IAM changes and publishes a readable alert to the topic', () => {
-    template.resourceCountIs('AWS::Events::Rule', 1);
-    template.hasResourceProperties('AWS::Events::Rule', {
+  test('six rules named with one prefix: the alert rule, the heartbeat rule, tamper rules for the trail and rules, the topics and the keys, and one for the health path', () => {
+    const rules = resourcesOf(templates.IamChangeAlerts, 'AWS::Events::Rule');
+    expect(rules.map((r) => r.Properties.Name)).toEqual([
+      'IamChangeAlerts-IamAlerts-7B9C693B-alerts',
+      'IamChangeAlerts-IamAlerts-7B9C693B-heartbeat',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-cloudtrail-events',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-sns',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-kms',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-health',
+    ]);
+  });
+
+  test('its alert rule matches IAM changes and publishes a readable alert to the topic', () => {
+    const { alerts } = rulesByKind(templates.IamChangeAlerts);
+    expect(alerts.Properties).toMatchObject({
       EventPattern: JSON.parse(IamEventPattern.changes().toJson()),
       State: 'ENABLED',
-      Targets: [Match.objectLike({
-        Arn: { Ref: Match.stringLikeRegexp('^IamAlertsTopic') },
-        InputTransformer: Match.objectLike({ InputPathsMap: Match.objectLike({ 'detail-eventName': '$.detail.eventName' }) }),
-      })],
+      Targets: [{
+        Arn: { Ref: expect.stringMatching(/^IamAlertsTopic[0-9A-F]{8}$/) },
+        InputTransformer: { InputPathsMap: expect.objectContaining({ 'detail-eventName': '$.detail.eventName' }) },
+      }],
     });
+  });
+
+  test('the heartbeat rule logs this account\'s heartbeats; tampering alerts the health topic, tampering with the health path the alert topic', () => {
+    const rules = rulesByKind(templates.IamChangeAlerts);
+    expect(rules.heartbeat.Properties.EventPattern).toEqual({ ...heartbeatEventPattern(), account: [{ Ref: 'AWS::AccountId' }] });
+    expect(JSON.stringify(rules.heartbeat.Properties.Targets[0].Arn)).toMatch(/:log-group:",\{"Ref":"IamAlertsHealthHeartbeatMonitorLog[0-9A-F]{8}"\}/);
+    expect(Object.fromEntries(Object.entries(rules).filter(([kind]) => kind.startsWith('tamper-')).map(([kind, rule]) => [kind, rule.Properties.Targets[0].Arn.Ref.replace(/[0-9A-F]{8}$/, '')])))
+      .toEqual({ 'tamper-cloudtrail-events': 'IamAlertsHealthTopic', 'tamper-sns': 'IamAlertsHealthTopic', 'tamper-kms': 'IamAlertsHealthTopic', 'tamper-health': 'IamAlertsTopic' });
   });
 
   test('the topic is encrypted with its own key and emails the security team', () => {
@@ -102,15 +138,39 @@ describe('examples/organization', () => {
     expect(statement.Condition.StringEquals).toEqual({ 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' });
   });
 
-  test('one rule on the bus per pattern: IAM changes and root-user activity', () => {
-    const rules = resourcesOf(central, 'AWS::Events::Rule');
-    expect(rules.map((r) => r.Properties.EventPattern)).toEqual([
+  test('on the bus: one alert rule per pattern (IAM changes, root-user activity), the heartbeat rule and the rules on member alarms and member tampering; tamper rules on the default bus', () => {
+    const rules = rulesByKind(central);
+    expect(Object.entries(rules).map(([kind, rule]) => [kind, rule.Properties.EventBusName === undefined ? 'default' : rule.Properties.EventBusName.Ref.replace(/[0-9A-F]{8}$/, '')]))
+      .toEqual([
+        ['alerts1', 'OrgAlertsBus'],
+        ['alerts2', 'OrgAlertsBus'],
+        ['heartbeat', 'OrgAlertsBus'],
+        ['tamper-events', 'default'],
+        ['tamper-sns', 'default'],
+        ['tamper-kms', 'default'],
+        ['tamper-health', 'default'],
+        ['member-alarms', 'OrgAlertsBus'],
+        ['member-tamper', 'OrgAlertsBus'],
+      ]);
+  });
+
+  test('the alert rules match the two patterns and publish to the alert topic', () => {
+    const { alerts1, alerts2 } = rulesByKind(central);
+    expect([alerts1, alerts2].map((r) => r.Properties.EventPattern)).toEqual([
       JSON.parse(IamEventPattern.changes().toJson()),
       JSON.parse(IamEventPattern.rootUserActivity().toJson()),
     ]);
-    for (const rule of rules) {
-      expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^OrgAlertsBus/) });
-      expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/^OrgAlertsTopic/) });
+    for (const rule of [alerts1, alerts2]) {
+      expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/^OrgAlertsTopic[0-9A-F]{8}$/) });
+    }
+  });
+
+  test('the heartbeats of every member account are logged; member alarms and member tampering alert the health topic', () => {
+    const rules = rulesByKind(central);
+    expect([rules.heartbeat.Properties.EventPattern, rules['member-alarms'].Properties.EventPattern, rules['member-tamper'].Properties.EventPattern])
+      .toEqual([heartbeatEventPattern(), memberAlarmPattern(), { 'source': ['aws.events'], 'detail-type': ['AWS API Call via CloudTrail'] }]);
+    for (const kind of ['member-alarms', 'member-tamper']) {
+      expect(rules[kind].Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/^OrgAlertsHealthTopic[0-9A-F]{8}$/) });
     }
   });
 
@@ -127,21 +187,38 @@ describe('examples/organization', () => {
 
   test('each member account forwards each event once, to the central bus: one rule for both patterns in us-east-1, one for root sign-ins elsewhere', () => {
     const member = memberTemplate(central);
-    const rules = resourcesOf(member, 'AWS::Events::Rule');
+    const rules = rulesByKind(member);
+    const forwarders = [rules.forward, rules['forward-signin']];
     const changes = JSON.parse(IamEventPattern.changes().toJson());
     const rootUserActivity = JSON.parse(IamEventPattern.rootUserActivity().toJson());
     // The bus ARN is a StackSet parameter, so the partition is unknown: IAM events arrive in any partition's home region.
-    expect(rules.map((r) => JSON.stringify(member.Conditions[r.Condition]).match(/[a-z]{2}(-[a-z]+)+-\d/g))).toEqual([
+    expect(forwarders.map((r) => JSON.stringify(member.Conditions[r.Condition]).match(/[a-z]{2}(-[a-z]+)+-\d/g))).toEqual([
       ['us-east-1', 'us-gov-west-1', 'cn-north-1'],
       ['us-east-2', 'eu-north-1', 'ap-southeast-2'],
     ]);
     // The union rule receives read-only calls for root-user activity; IAM changes keep to what an ENABLED rule receives.
-    expect(rules.map((r) => r.Properties.EventPattern)).toEqual([
+    expect(forwarders.map((r) => r.Properties.EventPattern)).toEqual([
       { $or: [{ ...changes, detail: { ...changes.detail, readOnly: [false, { exists: false }] } }, rootUserActivity] },
       rootUserActivity,
     ]);
-    for (const rule of rules) {
+    for (const rule of forwarders) {
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: 'CentralBusArn' } })]);
+    }
+  });
+
+  test('each member account also forwards its health where each forwarding rule exists: the heartbeat in us-east-1, tampering with its rules and its alarms everywhere', () => {
+    const member = memberTemplate(central);
+    const rules = rulesByKind(member);
+    expect(Object.keys(rules)).toEqual(['forward', 'forward-signin', 'health', 'health-signin']);
+    expect([rules.health.Condition, rules['health-signin'].Condition]).toEqual([rules.forward.Condition, rules['forward-signin'].Condition]);
+    const prefix = rules.forward.Properties.Name.replace(/-forward$/, '');
+    const branches = (kind: string) => rules[kind].Properties.EventPattern.$or as any[];
+    expect(branches('health')[0]).toEqual(heartbeatEventPattern());
+    for (const kind of ['health', 'health-signin']) {
+      const [tampering, alarms] = branches(kind).slice(-2);
+      expect([branches(kind).length, tampering.source, JSON.stringify(tampering).includes(`{"prefix":"${prefix}-"}`), alarms])
+        .toEqual([kind === 'health' ? 3 : 2, ['aws.events'], true, memberAlarmPattern(`cdk-iam-change-alerts-member-${prefix}-`)]);
+      expect(rules[kind].Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: 'CentralBusArn' } })]);
     }
   });
 });
