@@ -45,6 +45,14 @@ export function bindDestinations(scope: Construct, input: DestinationInput): Bou
       'no alert destination: no emails, no subscriptions and no existing topic, so alerts would reach nobody.',
       "pass emails: ['security@example.com'], subscriptions, or topic: AlertTopic.existing(yourTopic); or set allowNoDestination: true if you subscribe to the topic yourself.");
   }
+  if (input.healthTopic === undefined && emails.length === 0 && extra.length === 0 && !input.allowNoDestination) {
+    // An existing alert topic brings its own subscribers; the health topic created beside it would have none.
+    throw invalidInput(scope,
+      'no health destination: the alert topic is one of your own, but there are no emails or subscriptions for the health topic, '
+      + 'so alarms and tamper alerts about the pipeline would reach nobody.',
+      'pass emails or subscriptions (they are subscribed to the health topic too), or healthTopic: AlertTopic.existing(yourOtherTopic); '
+      + 'or set allowNoDestination: true if you subscribe to the healthTopic attribute yourself.');
+  }
   const health = (input.healthTopic ?? AlertTopic.create({ displayName: 'IAM alert pipeline health' }))._bind(scope, 'HealthTopic');
   if (health.topic === topic.topic) {
     throw invalidInput(scope,

@@ -232,11 +232,12 @@ export class CrossAccountAlertBus extends Construct {
   public readonly _accepted: { readonly sources: string[]; readonly detailTypes: string[] };
 
   /**
-   * Whether the health checks are on, for the forwarders' check.
+   * The heartbeat interval the bus's alarms expect, when the health checks are on, for the
+   * forwarders' check.
    *
    * @internal
    */
-  public readonly _healthMonitored: boolean;
+  public readonly _heartbeatInterval?: Duration;
 
   /**
    * The bus's account, region and name, for the forwarders' check.
@@ -288,7 +289,7 @@ export class CrossAccountAlertBus extends Construct {
     }
     (this.eventBus.node.defaultChild as events.CfnEventBus).policy = busPolicyDocument(policyInput);
     this._accepted = { sources, detailTypes };
-    this._healthMonitored = health !== undefined;
+    this._heartbeatInterval = health?.heartbeatInterval;
     this._identity = { account: stack.account, region: stack.region, name: eventBusName };
 
     const retention = props.archiveRetention ?? Duration.days(90);

@@ -272,7 +272,7 @@ export class IamEventForwarder extends Construct {
       validate: () => checkCentralBusAccepts(this, props.centralBusArn, {
         sources: [...sent.sources, ...(health ? HEALTH_SOURCES : [])],
         detailTypes: [...sent.detailTypes, ...(health ? HEALTH_DETAIL_TYPES : [])],
-      }, health !== undefined),
+      }, health?.heartbeatInterval),
     });
     if (this.role && this.roleCondition) {
       for (const rule of [...this.rules, ...this.healthRules]) {
@@ -333,7 +333,7 @@ interface CentralBusSettings {
   readonly eventBusArn: string;
   readonly _identity: { readonly account: string; readonly region: string; readonly name: string };
   readonly _accepted: { readonly sources: string[]; readonly detailTypes: string[] };
-  readonly _healthMonitored: boolean;
+  readonly _heartbeatInterval?: Duration;
   readonly node: Construct['node'];
 }
 
@@ -343,26 +343,33 @@ interface CentralBusSettings {
  * dead-letter queue, long after a deployment that looked fine.
  */
 function checkCentralBusAccepts(
-  forwarder: Construct, busArn: string, sent: { sources: string[]; detailTypes: string[] }, healthMonitored: boolean,
+  forwarder: Construct, busArn: string, sent: { sources: string[]; detailTypes: string[] }, heartbeatInterval: Duration | undefined,
 ): string[] {
   const bus = forwarder.node.root.node.findAll()
     .find((c): c is Construct & CentralBusSettings => '_accepted' in c && isSameBus(c as unknown as CentralBusSettings, busArn));
   if (bus === undefined) return [];
-  const errors: string[] = [];
+  const busInterval = bus._heartbeatInterval;
   const refusedSources = [...new Set(sent.sources)].filter(x => !bus._accepted.sources.includes(x));
   const refusedTypes = [...new Set(sent.detailTypes)].filter(x => !bus._accepted.detailTypes.includes(x));
+  const fix = 'give the forwarder the same patterns and pipelineHealth as the CrossAccountAlertBus.';
   if (refusedSources.length > 0 || refusedTypes.length > 0) {
-    errors.push(invalidInput(forwarder,
+    return [invalidInput(forwarder,
       `the central bus ${bus.node.path} refuses events this forwarder sends (sources ${refusedSources.join(', ') || '-'}; `
       + `detail-types ${refusedTypes.join(', ') || '-'}): its policy accepts only its own patterns' sources and detail-types`
-      + (healthMonitored && !bus._healthMonitored ? ', and no health events since its pipelineHealth is off.' : '.'),
-      'give the forwarder the same patterns and pipelineHealth as the CrossAccountAlertBus.').message);
-  } else if (!healthMonitored && bus._healthMonitored) {
-    errors.push(invalidInput(forwarder,
-      `pipelineHealth is off, but the central bus ${bus.node.path} monitors heartbeats: this account would never send one, so its silence would go unnoticed.`,
-      'give the forwarder the same pipelineHealth as the CrossAccountAlertBus.').message);
+      + (heartbeatInterval && !busInterval ? ', and no health events since its pipelineHealth is off.' : '.'), fix).message];
   }
-  return errors;
+  if (!heartbeatInterval && busInterval) {
+    return [invalidInput(forwarder,
+      `pipelineHealth is off, but the central bus ${bus.node.path} monitors heartbeats: this account would never send one, so its silence would go unnoticed.`,
+      fix).message];
+  }
+  if (heartbeatInterval && busInterval && heartbeatInterval.toSeconds() !== busInterval.toSeconds()) {
+    return [invalidInput(forwarder,
+      `the heartbeat interval is ${heartbeatInterval.toHumanString()}, but the central bus ${bus.node.path} expects one every `
+      + `${busInterval.toHumanString()}: its per-account alarms would go off on a healthy account, or miss a silent one late.`,
+      fix).message];
+  }
+  return [];
 }
 
 /** The bus is the one the ARN names: the same token, or a literal ARN with its account, region and name. */

@@ -1,10 +1,13 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
-  CENTRAL_ACCOUNT, CENTRAL_BUS_ARN, MEMBER_ACCOUNT, ORGANIZATION_ID,
+  CENTRAL_ACCOUNT, CENTRAL_BUS_ARN, CENTRAL_BUS_NAME, CENTRAL_REGION, MEMBER_ACCOUNT, ORGANIZATION_ID,
   centralAccountListConfiguration, centralOrganizationConfiguration,
 } from './configurations';
+import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
+import { PipelineHealth } from '../../src/health/pipeline-health';
+import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
 /**
  * The central bus policy as CloudFormation deploys it, evaluated by an IAM policy simulator
@@ -18,6 +21,9 @@ type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
 const IAM_EVENT = { 'events:source': ['aws.iam'], 'events:detail-type': ['AWS API Call via CloudTrail'] };
 const SIGN_IN_EVENT = { 'events:source': ['aws.signin'], 'events:detail-type': ['AWS Console Sign In via CloudTrail'] };
+/** The health events a member's health rule forwards besides the heartbeat (an IAM event): its alarms, and tampering with its rules. */
+const ALARM_STATE_CHANGE = { 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] };
+const RULE_TAMPERING = { 'events:source': ['aws.events'], 'events:detail-type': ['AWS API Call via CloudTrail'] };
 const OTHER_ORGANIZATION = 'o-zz9988776655';
 const forwarderRole = (account: string) => `arn:aws:iam::${account}:role/MemberForwarder-ForwardRole81B4579C-ABC123`;
 
@@ -103,12 +109,52 @@ describe('the organization bus policy, evaluated', () => {
     expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, IAM_EVENT, 'events:DeleteEventBus')).toBe('ImplicitlyDenied');
   });
 
-  // ForAllValues holds when the request has no value for the key. Whether EventBridge sets the event
-  // keys on a rule's delivery to a bus is not documented (see bus-policy.ts), so the policy does not
-  // require them: such a request is bounded by the organization condition alone.
-  test('a request without the event keys is allowed to the organization only', async () => {
-    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, {})).toBe('Allowed');
+  test('lets it put the health events: member alarm state changes and tampering with its rules', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, ALARM_STATE_CHANGE)).toBe('Allowed');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, RULE_TAMPERING)).toBe('Allowed');
+  });
+
+  // ForAllValues holds when the request has no value for the key: the Null condition on events:source
+  // is what refuses such a request, to the organization too.
+  test('denies a request without events:source, even to the organization', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, {})).toBe('ImplicitlyDenied');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, { 'events:detail-type': IAM_EVENT['events:detail-type'] })).toBe('ImplicitlyDenied');
     expect(await decide(policy, '444455556666', OTHER_ORGANIZATION, {})).toBe('ImplicitlyDenied');
+  });
+
+  // Whether EventBridge sets events:detail-type on a rule's delivery to a bus is not documented (see
+  // bus-policy.ts), so the policy does not require it: such a request is bounded by the source and
+  // organization conditions.
+  test('a request with events:source but without events:detail-type is allowed to the organization only, for an accepted source only', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, { 'events:source': ['aws.iam'] })).toBe('Allowed');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, { 'events:source': ['aws.s3'] })).toBe('ImplicitlyDenied');
+    expect(await decide(policy, '444455556666', OTHER_ORGANIZATION, { 'events:source': ['aws.iam'] })).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('the organization bus policy with pipelineHealth off, evaluated', () => {
+  const stack = new Stack(new App(), 'Central', { env: { account: CENTRAL_ACCOUNT, region: CENTRAL_REGION } });
+  new CrossAccountAlertBus(stack, 'OrgAlerts', {
+    organizationId: ORGANIZATION_ID,
+    eventBusName: CENTRAL_BUS_NAME,
+    emails: ['security@example.com'],
+    patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
+    pipelineHealth: PipelineHealth.off(),
+  });
+  const policy = deployedBusPolicy(stack);
+
+  test('lets a forwarder of the organization put IAM and sign-in events', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, IAM_EVENT)).toBe('Allowed');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, SIGN_IN_EVENT)).toBe('Allowed');
+  });
+
+  test('denies the health events, which only a bus that monitors health accepts', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, ALARM_STATE_CHANGE)).toBe('ImplicitlyDenied');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, RULE_TAMPERING)).toBe('ImplicitlyDenied');
+  });
+
+  test('denies a request without events:source', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, {})).toBe('ImplicitlyDenied');
   });
 });
 
@@ -125,5 +171,14 @@ describe('the account-list bus policy, evaluated', () => {
 
   test('denies a listed account an event it does not forward', async () => {
     expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, SIGN_IN_EVENT)).toBe('ImplicitlyDenied');
+  });
+
+  test('lets a listed account put its health events', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, ALARM_STATE_CHANGE)).toBe('Allowed');
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, RULE_TAMPERING)).toBe('Allowed');
+  });
+
+  test('denies a listed account a request without events:source', async () => {
+    expect(await decide(policy, MEMBER_ACCOUNT, ORGANIZATION_ID, {})).toBe('ImplicitlyDenied');
   });
 });

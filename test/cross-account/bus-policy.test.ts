@@ -12,7 +12,10 @@ function accounts(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String(100000000000 + i));
 }
 
-test('organization statement: PutEvents only, this bus only, org condition and both event conditions', () => {
+/** `ForAllValues` holds for a request that has no value for the key: each statement requires events:source. */
+const SOURCE_REQUIRED = { 'events:source': 'false' };
+
+test('organization statement: PutEvents only, this bus only, org condition, both event conditions and events:source required', () => {
   expect(busPolicyDocument({ busArn: BUS, organizationId: 'o-a1b2c3d4e5', accounts: [], sources: SOURCES, detailTypes: DETAIL_TYPES })).toEqual({
     Version: '2012-10-17',
     Statement: [{
@@ -23,13 +26,14 @@ test('organization statement: PutEvents only, this bus only, org condition and b
       Resource: BUS,
       Condition: {
         'ForAllValues:StringEquals': { 'events:source': SOURCES, 'events:detail-type': DETAIL_TYPES },
+        'Null': SOURCE_REQUIRED,
         'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
       },
     }],
   });
 });
 
-test('accounts statement: the accounts as principals, with the event conditions', () => {
+test('accounts statement: the accounts as principals, with the event conditions and events:source required', () => {
   expect(busPolicyDocument({ busArn: BUS, accounts: ['111111111111', '222222222222'], sources: ['aws.iam'], detailTypes: ['AWS API Call via CloudTrail'] })).toEqual({
     Version: '2012-10-17',
     Statement: [{
@@ -40,6 +44,7 @@ test('accounts statement: the accounts as principals, with the event conditions'
       Resource: BUS,
       Condition: {
         'ForAllValues:StringEquals': { 'events:source': 'aws.iam', 'events:detail-type': 'AWS API Call via CloudTrail' },
+        'Null': SOURCE_REQUIRED,
       },
     }],
   });
@@ -50,10 +55,12 @@ test('organization and accounts together give two statements, organization first
   expect((doc.Statement as any[]).map(s => s.Sid)).toEqual([ORGANIZATION_STATEMENT_SID, ACCOUNTS_STATEMENT_SID]);
 });
 
-test('every statement has a condition: never a principal of * without one', () => {
+test('every statement has a condition, events:source required among them: never a principal of * without one', () => {
   const doc = busPolicyDocument({ busArn: BUS, organizationId: 'o-a1b2c3d4e5', accounts: accounts(3), sources: SOURCES, detailTypes: DETAIL_TYPES });
+  expect(doc.Statement).toHaveLength(2);
   for (const statement of doc.Statement as any[]) {
     expect(Object.keys(statement.Condition).length).toBeGreaterThan(0);
+    expect(statement.Condition.Null).toEqual(SOURCE_REQUIRED);
     expect(statement.Action).toBe('events:PutEvents');
   }
 });

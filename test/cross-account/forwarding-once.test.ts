@@ -1,13 +1,17 @@
 /**
  * Each event reaches the central bus at most once from a member region, and every event a central
  * rule alerts on is forwarded: the synthesized forwarder rules (the StackSet member template, and
- * forwarders in stacks with a known region) run through the engine on every envelope of the
- * CloudTrail corpus, in every region, as EventBridge delivers to them (the rule exists there;
- * read-only calls only to a rule in the all-management-events state).
+ * forwarders in stacks with a known region; forwarding and health rules alike) run through the
+ * engine on every envelope of the CloudTrail corpus and on a heartbeat, in every region, as
+ * EventBridge delivers to them (the rule exists there; read-only calls only to a rule in the
+ * all-management-events state). The central rules that need events are the alert rules and the
+ * heartbeat monitor.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CENTRAL_ACCOUNT, CENTRAL_BUS_ARN, CENTRAL_REGION, MEMBER_ACCOUNT, ORGANIZATION_ID } from './configurations';
+import { HEARTBEAT_ROLE_NAME, heartbeatEvent } from './health-events';
+import { ruleNamed, ruleNameSuffixes } from './template-queries';
 import { danglingReferences } from './template-references';
 import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
@@ -19,6 +23,8 @@ const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 /** us-east-1 (IAM and sign-in), the other sign-in regions, and a region that receives neither. */
 const REGIONS = ['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2', 'eu-west-1'];
 const envelopes = cloudTrailEnvelopes();
+/** The corpus and a member's heartbeat. */
+const withHeartbeat = [...envelopes, { id: 'heartbeat', eventName: 'TagRole', event: heartbeatEvent(MEMBER_ACCOUNT) }];
 
 interface RuleInRegion {
   readonly id: string;
@@ -43,7 +49,7 @@ function delivered(rule: { state: string; matcher: EventPatternMatcher }, event:
 function organization(patterns: IamEventPattern[]) {
   const stack = new Stack(new App(), 'Central', { env: { account: CENTRAL_ACCOUNT, region: CENTRAL_REGION } });
   new CrossAccountAlertBus(stack, 'OrgAlerts', {
-    organizationId: ORGANIZATION_ID, eventBusName: 'org-iam-alerts', patterns, memberRollout: { organizationalUnitIds: ['r-ab12'] },
+    organizationId: ORGANIZATION_ID, eventBusName: 'org-iam-alerts', emails: ['security@example.com'], patterns, memberRollout: { organizationalUnitIds: ['r-ab12'] },
   });
   const central = Template.fromStack(stack);
   const [stackSet] = Object.values(central.findResources('AWS::CloudFormation::StackSet'));
@@ -51,7 +57,9 @@ function organization(patterns: IamEventPattern[]) {
   const rulesIn = (region: string) => danglingReferences(member, { account: MEMBER_ACCOUNT, region, parameters: { CentralBusArn: CENTRAL_BUS_ARN } })
     .created.filter(id => member.Resources[id].Type === 'AWS::Events::Rule')
     .map(id => ruleOf(id, member.Resources[id]));
-  return { centralRules: Object.values(central.findResources('AWS::Events::Rule')), rulesIn };
+  // The alert rules, one per pattern in the order of the patterns: <prefix>-alerts1, -alerts2, ...
+  const alertRules = patterns.map((_p, i) => ruleNamed(central, `alerts${i + 1}`).resource);
+  return { alertRules, heartbeatRule: ruleNamed(central, 'heartbeat').resource, centralSuffixes: ruleNameSuffixes(central), rulesIn };
 }
 
 /** The rules of a forwarder in a stack whose region is known (none where no forwarded event arrives). */
@@ -64,36 +72,59 @@ function knownRegionRulesIn(patterns: IamEventPattern[]) {
   };
 }
 
-/** Pattern sets, and whether their patterns overlap (some event matches several). */
-const CASES: Array<[string, () => IamEventPattern[], boolean]> = [
-  ['IAM changes and root-user activity (examples/organization)', () => [IamEventPattern.changes(), IamEventPattern.rootUserActivity()], true],
-  ['IAM changes and console sign-ins', () => [IamEventPattern.changes(), IamEventPattern.consoleSignIns()], false],
+/** The heartbeat role, which patterns that would match the heartbeat leave out. */
+const HEARTBEAT_ROLE = `arn:aws:iam::*:role/${HEARTBEAT_ROLE_NAME}`;
+
+/**
+ * Pattern sets, whether their patterns overlap (some event matches several), and which of them
+ * match the heartbeat (the heartbeat role tagging itself), so that the alert rules leave that role out.
+ */
+const CASES: Array<[string, () => IamEventPattern[], boolean, number[]]> = [
+  ['IAM changes and root-user activity (examples/organization)', () => [IamEventPattern.changes(), IamEventPattern.rootUserActivity()], true, []],
+  ['IAM changes and console sign-ins', () => [IamEventPattern.changes(), IamEventPattern.consoleSignIns()], false, []],
   ['every IAM call, sign-ins without MFA, and root-user activity', () => [
     IamEventPattern.allApiCalls(), IamEventPattern.consoleSignInWithoutMfa(), IamEventPattern.rootUserActivity(),
-  ], true],
+  ], true, [0]],
   ['policy changes, mutating calls with sign-ins, and failed sign-ins', () => [
     IamEventPattern.policyChanges(), IamEventPattern.mutatingCalls().withConsoleSignIn(), IamEventPattern.failedConsoleSignIns(),
-  ], true],
+  ], true, [1]],
 ];
 
-describe.each(CASES)('%s', (_name, patternsOf, overlapping) => {
+describe.each(CASES)('%s', (_name, patternsOf, overlapping, matchingHeartbeat) => {
   const patterns = patternsOf();
-  const { centralRules, rulesIn: stackSetRulesIn } = organization(patterns);
-  // The central rules, in the order of the patterns, with where each pattern's events are forwarded from.
-  const central = centralRules.map((resource, i) => ({
+  const { alertRules, heartbeatRule, centralSuffixes, rulesIn: stackSetRulesIn } = organization(patterns);
+  const matcherOf = (resource: any) => EventPatternMatcher.fromJson(JSON.stringify(resource.Properties.EventPattern));
+  // The alert rules, in the order of the patterns, with where each pattern's events are forwarded from.
+  const alerting = alertRules.map((resource, i) => ({
     state: resource.Properties.State ?? 'ENABLED',
-    matcher: EventPatternMatcher.fromJson(JSON.stringify(resource.Properties.EventPattern)),
+    matcher: matcherOf(resource),
     forwardedFrom: IamEventForwarder.regionsFor([patterns[i]]),
     // The separate rule a pattern had: read-only calls reached it only if the pattern includes them.
     receivesReadOnly: patterns[i].includesReadOnlyEvents,
   }));
+  // The heartbeat monitor needs the heartbeat, made and forwarded in the region IAM events arrive in.
+  const central = [...alerting, {
+    state: heartbeatRule.Properties.State ?? 'ENABLED',
+    matcher: matcherOf(heartbeatRule),
+    forwardedFrom: ['us-east-1'],
+    receivesReadOnly: false,
+  }];
 
-  test('the central bus has one rule per pattern, with that pattern', () => {
-    expect(centralRules.map(r => r.Properties.EventPattern)).toEqual(patterns.map(p => JSON.parse(p.toJson())));
+  test('the central bus has one alert rule per pattern, with that pattern (the heartbeat role left out where it would match)', () => {
+    expect(centralSuffixes.filter(s => s?.startsWith('alerts'))).toEqual(patterns.map((_p, i) => `alerts${i + 1}`));
+    expect(alertRules.map(r => r.Properties.EventPattern)).toEqual(patterns.map((p, i) =>
+      JSON.parse((matchingHeartbeat.includes(i) ? p.exceptPrincipals(HEARTBEAT_ROLE) : p).toJson())));
+  });
+
+  test('no alert rule matches the heartbeat; the heartbeat monitor does', () => {
+    const heartbeat = heartbeatEvent(MEMBER_ACCOUNT);
+    expect(alerting.filter(c => c.matcher.matchesEvent(heartbeat))).toEqual([]);
+    expect(matchingHeartbeat.every(i => EventPatternMatcher.fromJson(patterns[i].toJson()).matchesEvent(heartbeat))).toBe(true);
+    expect(matcherOf(heartbeatRule).matchesEvent(heartbeat)).toBe(true);
   });
 
   test(`the corpus ${overlapping ? 'holds' : 'has no'} events that several of the patterns match`, () => {
-    const several = envelopes.filter(e => central.filter(c => c.matcher.matchesEvent(e.event)).length > 1);
+    const several = envelopes.filter(e => alerting.filter(c => c.matcher.matchesEvent(e.event)).length > 1);
     expect(several.length > 0).toBe(overlapping);
   });
 
@@ -104,7 +135,7 @@ describe.each(CASES)('%s', (_name, patternsOf, overlapping) => {
     test.each(REGIONS)('in %s, each event is forwarded once if a central rule needs it, else not at all', (region) => {
       const rules = rulesIn(region);
       const wrong: string[] = [];
-      for (const envelope of envelopes) {
+      for (const envelope of withHeartbeat) {
         const event: Record<string, any> = { ...envelope.event, region };
         const forwarders = rules.filter(rule => delivered(rule, event)).map(rule => rule.id);
         const needed = central.some(c => c.forwardedFrom.includes(region)

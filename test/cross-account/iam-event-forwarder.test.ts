@@ -1,39 +1,57 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CENTRAL_BUS_ARN, MEMBER_ACCOUNT, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
+import { logicalIdOf, resourcesOf, resourceWithId, ruleNamed, ruleNameSuffixes } from './template-queries';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
+
+/** The heartbeat role, one per account under this fixed name. */
+const HEARTBEAT_ROLE_NAME = 'cdk-iam-change-alerts-heartbeat';
 
 function stack(env?: { account?: string; region?: string }): Stack {
   return new Stack(new App(), 'Member', env ? { env } : undefined);
 }
 
-function resourcesOf(template: Template, type: string): Array<{ id: string; resource: any }> {
-  return Object.entries(template.findResources(type)).map(([id, resource]) => ({ id, resource }));
+/** The roles other than the heartbeat role. */
+function rolesOtherThanHeartbeat(template: Template) {
+  return resourcesOf(template, 'AWS::IAM::Role').filter(({ resource }) => resource.Properties.RoleName !== HEARTBEAT_ROLE_NAME);
 }
 
 describe('forwarding to a bus in another account and region', () => {
-  const template = Template.fromStack(memberForwarderConfiguration());
-  const [rule] = resourcesOf(template, 'AWS::Events::Rule');
-  const [role] = resourcesOf(template, 'AWS::IAM::Role');
-  const [queue] = resourcesOf(template, 'AWS::SQS::Queue');
+  const member = memberForwarderConfiguration();
+  const forwarder = member.node.findChild('Forward') as IamEventForwarder;
+  const template = Template.fromStack(member);
+  const rule = ruleNamed(template, 'forward');
+  const healthRule = ruleNamed(template, 'health');
+  const role = resourceWithId(template, 'AWS::IAM::Role', logicalIdOf(member.resolve(forwarder.role!.roleArn)));
+  const queue = resourceWithId(template, 'AWS::SQS::Queue', logicalIdOf(member.resolve(forwarder.deadLetterQueue.queueArn)));
+  const target = {
+    Id: 'Target0',
+    Arn: CENTRAL_BUS_ARN,
+    RoleArn: { 'Fn::GetAtt': [role.id, 'Arn'] },
+    DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue.id, 'Arn'] } },
+    RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+  };
 
-  test('one rule on the default bus, forwarding the pattern unchanged with role, DLQ and retries', () => {
-    expect(resourcesOf(template, 'AWS::Events::Rule')).toHaveLength(1);
+  test('one forwarding rule on the default bus, forwarding the pattern unchanged with role, DLQ and retries, and one health rule', () => {
+    expect(ruleNameSuffixes(template)).toEqual(['forward', 'health']);
+    expect(rule.resource.Properties.Name).toBe('MemberForwarder-Forward-BB66DC07-forward');
     expect(rule.resource.Properties.EventBusName).toBeUndefined();
     expect(rule.resource.Properties.EventPattern).toEqual(JSON.parse(IamEventPattern.changes().toJson()));
     expect(rule.resource.Properties.State).toBe('ENABLED');
-    expect(rule.resource.Properties.Targets).toEqual([{
-      Id: 'Target0',
-      Arn: CENTRAL_BUS_ARN,
-      RoleArn: { 'Fn::GetAtt': [role.id, 'Arn'] },
-      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue.id, 'Arn'] } },
-      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
-    }]);
+    expect(rule.resource.Properties.Targets).toEqual([target]);
   });
 
-  test("the role is trusted by this account's EventBridge rules only and may PutEvents on that bus only", () => {
-    expect(resourcesOf(template, 'AWS::IAM::Role')).toHaveLength(1);
+  test('the health rule puts its events on the central bus the same way: same role, DLQ and retries', () => {
+    expect(healthRule.resource.Properties.EventBusName).toBeUndefined();
+    expect(healthRule.resource.Properties.State).toBe('ENABLED');
+    expect(healthRule.resource.Properties.Targets).toEqual([target]);
+  });
+
+  test("the forwarder role is trusted by this account's EventBridge rules only and may PutEvents on that bus only", () => {
+    // The other role is the heartbeat's (see pipeline-health.test.ts).
+    expect(rolesOtherThanHeartbeat(template).map(({ id }) => id)).toEqual([role.id]);
+    expect(resourcesOf(template, 'AWS::IAM::Role').filter(({ resource }) => resource.Properties.RoleName === HEARTBEAT_ROLE_NAME)).toHaveLength(1);
     expect(role.resource.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [{
@@ -51,8 +69,16 @@ describe('forwarding to a bus in another account and region', () => {
     expect(resourcesOf(template, 'AWS::IAM::Policy')).toEqual([]);
   });
 
-  test('only this rule may send to the dead-letter queue, and only over TLS', () => {
+  test('only the forwarding and health rules may send to the dead-letter queue, each as itself, and only over TLS', () => {
     const [policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+    const allowSendFrom = (ruleId: string) => ({
+      Sid: expect.stringMatching(/^AllowSendFromRule/),
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+    });
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
       {
         Effect: 'Deny',
@@ -61,14 +87,8 @@ describe('forwarding to a bus in another account and region', () => {
         Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
-      {
-        Sid: expect.stringMatching(/^AllowSendFromRule/),
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] },
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule.id, 'Arn'] } } },
-      },
+      allowSendFrom(rule.id),
+      allowSendFrom(healthRule.id),
     ]);
   });
 
@@ -77,27 +97,40 @@ describe('forwarding to a bus in another account and region', () => {
   });
 });
 
-test('a bus in the same account and region needs no role', () => {
+test('a bus in the same account and region needs no role: only the heartbeat role is created', () => {
   const s = stack({ account: '999999999999', region: 'us-east-1' });
-  new IamEventForwarder(s, 'Forward', { centralBusArn: 'arn:aws:events:us-east-1:999999999999:event-bus/org' });
+  const forwarder = new IamEventForwarder(s, 'Forward', { centralBusArn: 'arn:aws:events:us-east-1:999999999999:event-bus/org' });
   const template = Template.fromStack(s);
-  expect(resourcesOf(template, 'AWS::IAM::Role')).toEqual([]);
-  expect(resourcesOf(template, 'AWS::Events::Rule')[0].resource.Properties.Targets[0].RoleArn).toBeUndefined();
+  expect(forwarder.role).toBeUndefined();
+  expect(rolesOtherThanHeartbeat(template)).toEqual([]);
+  for (const suffix of ['forward', 'health']) {
+    expect(ruleNamed(template, suffix).resource.Properties.Targets[0].RoleArn).toBeUndefined();
+  }
 });
 
 test('a bus in the same account but another region needs the role', () => {
   const s = stack({ account: '999999999999', region: 'us-east-1' });
   new IamEventForwarder(s, 'Forward', { centralBusArn: 'arn:aws:events:eu-west-1:999999999999:event-bus/org' });
-  expect(resourcesOf(Template.fromStack(s), 'AWS::IAM::Role')).toHaveLength(1);
+  const template = Template.fromStack(s);
+  const roles = rolesOtherThanHeartbeat(template);
+  expect(roles).toHaveLength(1);
+  for (const suffix of ['forward', 'health']) {
+    expect(ruleNamed(template, suffix).resource.Properties.Targets[0].RoleArn).toEqual({ 'Fn::GetAtt': [roles[0].id, 'Arn'] });
+  }
 });
 
 describe('environment-agnostic (a StackSet member template)', () => {
-  const template = Template.fromStack(memberStackSetTemplateConfiguration());
+  const member = memberStackSetTemplateConfiguration();
+  const forwarder = member.node.findChild('Forward') as IamEventForwarder;
+  const template = Template.fromStack(member);
   const rules = resourcesOf(template, 'AWS::Events::Rule');
-  const [role] = resourcesOf(template, 'AWS::IAM::Role');
+  const role = resourceWithId(template, 'AWS::IAM::Role', logicalIdOf(member.resolve(forwarder.role!.roleArn)));
   const conditions = template.toJSON().Conditions;
 
-  test('the role exists only where the bus is in another account or region, and the target uses it only there', () => {
+  test('the role exists only where the bus is in another account or region, and the targets of all rules use it only there', () => {
+    expect(rolesOtherThanHeartbeat(template).map(({ id }) => id)).toEqual([role.id]);
+    // Forwarding and health rules alike.
+    expect(ruleNameSuffixes(template)).toEqual(['forward', 'forward-signin', 'health', 'health-signin']);
     expect(conditions[role.resource.Condition]).toEqual({
       'Fn::Not': [{
         'Fn::And': [
@@ -113,12 +146,14 @@ describe('environment-agnostic (a StackSet member template)', () => {
     }
   });
 
-  test('one rule for both patterns in us-east-1, one for the sign-in patterns in the other sign-in regions', () => {
-    expect(rules).toHaveLength(2);
+  test('one forwarding rule for both patterns in us-east-1, one for the sign-in patterns in the other sign-in regions, each with a health rule there', () => {
     const regionsOf = (condition: string) => JSON.stringify(conditions[condition]).match(/[a-z]{2}-[a-z]+-\d/g);
-    const byDescription = Object.fromEntries(rules.map(({ resource }) => [resource.Properties.Description, resource]));
-    const both = byDescription['Forwards to the central alert bus: IAM changes; console sign-ins'];
-    const signIns = byDescription['Forwards to the central alert bus: console sign-ins'];
+    const both = ruleNamed(template, 'forward').resource;
+    const signIns = ruleNamed(template, 'forward-signin').resource;
+    expect(both.Properties.Description).toBe('Forwards to the central alert bus: IAM changes; console sign-ins');
+    expect(signIns.Properties.Description).toBe('Forwards to the central alert bus: console sign-ins');
+    expect(ruleNamed(template, 'health').resource.Condition).toBe(both.Condition);
+    expect(ruleNamed(template, 'health-signin').resource.Condition).toBe(signIns.Condition);
     expect(regionsOf(both.Condition)).toEqual(['us-east-1']);
     expect(both.Properties.EventPattern).toEqual({
       $or: [JSON.parse(IamEventPattern.changes().toJson()), JSON.parse(IamEventPattern.consoleSignIns().toJson())],
@@ -132,7 +167,7 @@ test('a bus ARN passed as a token is split for the same-account condition', () =
   const s = stack();
   new IamEventForwarder(s, 'Forward', { centralBusArn: Token.asString({ Ref: 'BusArn' }) });
   const template = Template.fromStack(s);
-  const [role] = resourcesOf(template, 'AWS::IAM::Role');
+  const [role] = rolesOtherThanHeartbeat(template);
   expect(JSON.stringify(template.toJSON().Conditions[role.resource.Condition]))
     .toContain('{"Fn::Select":[4,{"Fn::Split":[":",{"Ref":"BusArn"}]}]}');
 });
@@ -143,7 +178,7 @@ test('in us-east-1, one rule forwards the union of the patterns', () => {
     centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
   });
   expect(forwarder.rules).toHaveLength(1);
-  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.EventPattern).toEqual({
+  expect(ruleNamed(Template.fromStack(s), 'forward').resource.Properties.EventPattern).toEqual({
     $or: [JSON.parse(IamEventPattern.changes().toJson()), JSON.parse(IamEventPattern.consoleSignIns().toJson())],
   });
 });
@@ -153,7 +188,7 @@ test('a pattern without read-only calls keeps to what an ENABLED rule receives w
   new IamEventForwarder(s, 'Forward', {
     centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.rootUserActivity()],
   });
-  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  const rule = ruleNamed(Template.fromStack(s), 'forward');
   const changes = JSON.parse(IamEventPattern.changes().toJson());
   expect(rule.resource.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   expect(rule.resource.Properties.EventPattern).toEqual({
@@ -166,9 +201,10 @@ test('a pattern without read-only calls keeps to what an ENABLED rule receives w
 
 test('patterns whose union EventBridge would refuse are forwarded by their sources and detail-types, with a warning', () => {
   const s = stack({ account: '111111111111', region: 'us-east-1' });
-  const long = (prefix: string) => IamEventPattern.eventNames(...Array.from({ length: 30 }, (_, i) => `${prefix}ServiceSpecificCredentialNumber${i}`));
+  // Names made up to be long: not in the IAM catalog, which eventNames() checks.
+  const long = (prefix: string) => IamEventPattern.eventNamesNotInCatalog(...Array.from({ length: 30 }, (_, i) => `${prefix}ServiceSpecificCredentialNumber${i}`));
   new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [long('CreateUser'), long('DeleteUser'), IamEventPattern.consoleSignIns()] });
-  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  const rule = ruleNamed(Template.fromStack(s), 'forward');
   expect(rule.resource.Properties.EventPattern).toEqual({
     'source': ['aws.iam', 'aws.signin'],
     'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'],
@@ -182,7 +218,7 @@ test('patterns holding values known only at deployment are forwarded by their so
   const s = stack({ account: '111111111111', region: 'us-east-1' });
   const deployer = IamEventPattern.changes().onlyPrincipals(Token.asString({ Ref: 'DeployRoleArn' }));
   new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [deployer, IamEventPattern.rootUserActivity()] });
-  const [rule] = resourcesOf(Template.fromStack(s), 'AWS::Events::Rule');
+  const rule = ruleNamed(Template.fromStack(s), 'forward');
   expect(rule.resource.Properties.EventPattern).toEqual({
     'source': ['aws.iam', 'aws.signin'],
     'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'],
@@ -196,8 +232,9 @@ test('in a sign-in region other than us-east-1, only sign-in patterns get a rule
     centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()],
   });
   expect(forwarder.rules).toHaveLength(1);
-  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.Description)
-    .toBe('Forwards to the central alert bus: console sign-ins');
+  const template = Template.fromStack(s);
+  expect(ruleNameSuffixes(template)).toEqual(['forward-signin', 'health-signin']);
+  expect(ruleNamed(template, 'forward-signin').resource.Properties.Description).toBe('Forwards to the central alert bus: console sign-ins');
 });
 
 test('a read-only pattern puts the rule in the all-management-events state', () => {
@@ -205,15 +242,20 @@ test('a read-only pattern puts the rule in the all-management-events state', () 
   const pattern = IamEventPattern.allApiCalls();
   expect(pattern.includesReadOnlyEvents).toBe(true);
   new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern });
-  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.State)
-    .toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  const rule = ruleNamed(Template.fromStack(s), 'forward');
+  expect(rule.resource.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  // It would match the heartbeat (the heartbeat role tagging itself), so that role is left out.
+  expect(rule.resource.Properties.EventPattern).toEqual(JSON.parse(pattern.exceptPrincipals(`arn:aws:iam::*:role/${HEARTBEAT_ROLE_NAME}`).toJson()));
 });
 
-test('retries are configurable', () => {
+test('retries are configurable, for the forwarding and health rules alike', () => {
   const s = stack({ account: '111111111111', region: 'us-east-1' });
   new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, retryAttempts: 10, maxEventAge: Duration.hours(2) });
-  expect(resourcesOf(Template.fromStack(s), 'AWS::Events::Rule')[0].resource.Properties.Targets[0].RetryPolicy)
-    .toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+  const template = Template.fromStack(s);
+  for (const suffix of ['forward', 'health']) {
+    expect(ruleNamed(template, suffix).resource.Properties.Targets[0].RetryPolicy)
+      .toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+  }
 });
 
 test('regionsFor tells where to deploy', () => {

@@ -4,6 +4,8 @@ import {
   CENTRAL_ACCOUNT, CENTRAL_BUS_ARN, CENTRAL_REGION, CONFIGURATIONS, MEMBER_ACCOUNT,
   centralOrganizationConfiguration, memberStackSetTemplateConfiguration,
 } from './configurations';
+import { HEARTBEAT_ROLE_NAME } from './health-events';
+import { ruleNameSuffix } from './template-queries';
 import { danglingReferences, Deployment } from './template-references';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
@@ -72,6 +74,29 @@ describe('the reference check', () => {
     expect(danglingReferences(guarded, elsewhere)).toEqual({ created: ['Queue', 'Policy'], dangling: [] });
   });
 
+  test('finds a reference nested in the functions of a property value (Fn::Select of Fn::Split, Fn::Join)', () => {
+    // As the RuleName dimension of an alarm on a custom-bus rule, and an ARN built from a resource's name.
+    const nested = {
+      ...template,
+      Resources: {
+        ...template.Resources,
+        Alarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            Dimensions: [{ Name: 'RuleName', Value: { 'Fn::Select': [1, { 'Fn::Split': ['|', { Ref: 'Rule' }] }] } }],
+            AlarmActions: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'Rule' }]] }],
+          },
+        },
+      },
+    };
+    expect(danglingReferences(nested, elsewhere).dangling).toEqual([
+      'Resources/Alarm/Properties/Dimensions/0/Value/Fn::Select/1/Fn::Split/1: Rule',
+      'Resources/Alarm/Properties/AlarmActions/0/Fn::Join/1/3: Rule',
+    ]);
+    expect(danglingReferences({ ...nested, Resources: { ...nested.Resources, Alarm: { ...nested.Resources.Alarm, Condition: 'InUsEast1' } } }, elsewhere))
+      .toEqual({ created: ['Queue'], dangling: [] });
+  });
+
   test('refuses a condition function it cannot evaluate', () => {
     const unknown = { ...template, Conditions: { InUsEast1: { 'Fn::Contains': [['us-east-1'], { Ref: 'AWS::Region' }] } } };
     expect(() => danglingReferences(unknown, elsewhere)).toThrow(/cannot evaluate Fn::Contains/);
@@ -110,19 +135,48 @@ describe.each([
 
 describe('the StackSet member template creates, in each region and account, what that deployment needs', () => {
   const template = memberTemplateOfRollout();
+  const inRegion = (region: string): Deployment => ({ account: MEMBER_ACCOUNT, region, parameters: { CentralBusArn: CENTRAL_BUS_ARN } });
   const rules = (deployment: Deployment) => createdOfType(template, deployment, 'AWS::Events::Rule')
-    .map(id => template.Resources[id].Properties.Description);
+    .map(id => [ruleNameSuffix(template.Resources[id].Properties.Name), template.Resources[id].Properties.Description]);
+  const isHeartbeatRole = (id: string) => template.Resources[id].Properties.RoleName === HEARTBEAT_ROLE_NAME;
+  const HEALTH = 'cdk-iam-change-alerts: forwards the heartbeat, tampering with the forwarder and its alarms to the central bus';
+  const SIGN_IN_ONLY_REGIONS = ['us-east-2', 'eu-north-1', 'ap-southeast-2'];
 
-  test.each(REGIONS.map(region => [region] as const))('at most one rule in %s', (region) => {
-    const expected = region === 'us-east-1' ? ['Forwards to the central alert bus: IAM changes; console sign-ins']
-      : ['us-east-2', 'eu-north-1', 'ap-southeast-2'].includes(region) ? ['Forwards to the central alert bus: console sign-ins'] : [];
-    expect(rules({ account: MEMBER_ACCOUNT, region, parameters: { CentralBusArn: CENTRAL_BUS_ARN } })).toEqual(expected);
+  test.each(REGIONS.map(region => [region] as const))('in %s, the forwarding rule the region needs and its health rule, or no rule', (region) => {
+    const expected = region === 'us-east-1'
+      ? [['forward', 'Forwards to the central alert bus: IAM changes; console sign-ins'], ['health', HEALTH]]
+      : SIGN_IN_ONLY_REGIONS.includes(region)
+        ? [['forward-signin', 'Forwards to the central alert bus: console sign-ins'], ['health-signin', HEALTH]]
+        : [];
+    expect(rules(inRegion(region))).toEqual(expected);
   });
 
-  test('a role everywhere except in the central bus\'s own account and region', () => {
+  test('the forwarder role everywhere except in the central bus\'s own account and region', () => {
     for (const deployment of EVERY_DEPLOYMENT) {
       const sameAsBus = deployment.account === CENTRAL_ACCOUNT && deployment.region === CENTRAL_REGION;
-      expect(createdOfType(template, deployment, 'AWS::IAM::Role')).toHaveLength(sameAsBus ? 0 : 1);
+      expect(createdOfType(template, deployment, 'AWS::IAM::Role').filter(id => !isHeartbeatRole(id))).toHaveLength(sameAsBus ? 0 : 1);
+    }
+  });
+
+  test('the heartbeat role and schedule only in the region IAM events arrive in: one heartbeat per account', () => {
+    for (const deployment of EVERY_DEPLOYMENT) {
+      const home = deployment.region === 'us-east-1';
+      const heartbeatRoles = createdOfType(template, deployment, 'AWS::IAM::Role').filter(isHeartbeatRole);
+      const schedules = createdOfType(template, deployment, 'AWS::Scheduler::Schedule');
+      expect([heartbeatRoles.length, schedules.length]).toEqual(home ? [1, 1] : [0, 0]);
+      for (const schedule of schedules) {
+        expect(template.Resources[schedule].Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': [heartbeatRoles[0], 'Arn'] });
+      }
+    }
+  });
+
+  test('alarms on the failed deliveries of each rule the region has, and on the queue everywhere', () => {
+    const alarmNames = (deployment: Deployment) => createdOfType(template, deployment, 'AWS::CloudWatch::Alarm')
+      .map(id => String(template.Resources[id].Properties.AlarmName).replace(/^cdk-iam-change-alerts-member-Member-Forwarder-[0-9A-F]{8}-/, ''));
+    for (const deployment of EVERY_DEPLOYMENT) {
+      const expected = deployment.region === 'us-east-1' ? ['RuleFailedInvocations', 'RuleHealthFailedInvocations']
+        : SIGN_IN_ONLY_REGIONS.includes(deployment.region) ? ['SignInRuleFailedInvocations', 'SignInRuleHealthFailedInvocations'] : [];
+      expect(alarmNames(deployment)).toEqual([...expected, 'DeadLetterQueueDepth']);
     }
   });
 
@@ -136,10 +190,12 @@ describe('the StackSet member template creates, in each region and account, what
 
 test('the environment-agnostic forwarder\'s queue lets each rule send only where that rule exists', () => {
   const template = Template.fromStack(memberStackSetTemplateConfiguration()).toJSON();
-  const id = (type: string, description?: string) => Object.keys(template.Resources).find(k => template.Resources[k].Type === type
-    && (description === undefined || template.Resources[k].Properties.Description === description))!;
+  const id = (type: string, nameSuffix?: string) => Object.keys(template.Resources).find(k => template.Resources[k].Type === type
+    && (nameSuffix === undefined || ruleNameSuffix(template.Resources[k].Properties.Name) === nameSuffix))!;
   const queue = id('AWS::SQS::Queue');
-  const [iamRule, signInRule] = ['IAM changes; console sign-ins', 'console sign-ins'].map(what => id('AWS::Events::Rule', `Forwards to the central alert bus: ${what}`));
+  const [iamRule, signInRule, iamHealthRule, signInHealthRule] = ['forward', 'forward-signin', 'health', 'health-signin'].map(suffix => id('AWS::Events::Rule', suffix));
+  expect(template.Resources[iamHealthRule].Condition).toBe(template.Resources[iamRule].Condition);
+  expect(template.Resources[signInHealthRule].Condition).toBe(template.Resources[signInRule].Condition);
   const allowSendFrom = (rule: string) => ({
     'Fn::If': [template.Resources[rule].Condition, {
       Sid: expect.stringMatching(/^AllowSendFromRule/),
@@ -162,6 +218,8 @@ test('the environment-agnostic forwarder\'s queue lets each rule send only where
       },
       allowSendFrom(iamRule),
       allowSendFrom(signInRule),
+      allowSendFrom(iamHealthRule),
+      allowSendFrom(signInHealthRule),
     ],
   });
 });
