@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from 'fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting } from '../src';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting, PipelineHealth } from '../src';
 import { IamEventPattern } from '../src/patterns/iam-event-pattern';
 
 const file = process.argv[2];
@@ -40,6 +41,18 @@ const templates = {
       retryAttempts: 48,
       maxEventAge: Duration.hours(6),
     });
+  }),
+  health: synth((stack) => {
+    const onCall = new sns.Topic(stack, 'OnCall');
+    new IamChangeAlerting(stack, 'IamAlerts', {
+      emails: ['security@example.com'],
+      pattern: IamEventPattern.mutatingCalls(),
+      healthTopic: AlertTopic.existing(onCall),
+      pipelineHealth: PipelineHealth.monitor({ heartbeatInterval: Duration.minutes(5) }),
+    });
+  }),
+  healthOff: synth((stack) => {
+    new IamChangeAlerting(stack, 'IamAlerts', { emails: ['security@example.com'], pipelineHealth: PipelineHealth.off() });
   }),
 };
 writeFileSync(file, JSON.stringify(templates, undefined, 1));

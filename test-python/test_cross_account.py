@@ -27,14 +27,15 @@ def test_central_bus_policy_allows_the_organization_to_put_iam_events_only():
     assert statement["Principal"] == {"AWS": "*"}
     assert statement["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-a1b2c3d4e5"
     assert statement["Condition"]["ForAllValues:StringEquals"] == {
-        "events:source": "aws.iam",
-        "events:detail-type": "AWS API Call via CloudTrail",
+        "events:source": ["aws.cloudwatch", "aws.events", "aws.iam"],
+        "events:detail-type": ["AWS API Call via CloudTrail", "CloudWatch Alarm State Change"],
     }
+    assert statement["Condition"]["Null"] == {"events:source": "false"}
 
 
 def test_member_rollout_is_one_stackset_with_the_forwarder_template():
     stack = cdk.Stack(cdk.App(), "Central", env=CENTRAL)
-    CrossAccountAlertBus(stack, "OrgAlerts", organization_id="o-a1b2c3d4e5",
+    CrossAccountAlertBus(stack, "OrgAlerts", organization_id="o-a1b2c3d4e5", emails=["security@example.com"],
                          patterns=[patterns.IamEventPattern.changes(), patterns.IamEventPattern.console_sign_ins()],
                          member_rollout={"organizational_unit_ids": ["r-ab12"]})
     stack_set = _only(assertions.Template.from_stack(stack), "AWS::CloudFormation::StackSet")["Properties"]
@@ -42,13 +43,16 @@ def test_member_rollout_is_one_stackset_with_the_forwarder_template():
     assert stack_set["AutoDeployment"]["Enabled"] is True
     assert stack_set["StackInstancesGroup"][0]["Regions"] == ["us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2"]
     member = json.loads(stack_set["TemplateBody"])
-    assert sorted(r["Type"] for r in member["Resources"].values()).count("AWS::Events::Rule") == 2
+    names = [r["Properties"]["Name"] for r in member["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    purposes = sorted(next(p for p in ("-forward-signin", "-health-signin", "-forward", "-health") if n.endswith(p)) for n in names)
+    assert purposes == ["-forward", "-forward-signin", "-health", "-health-signin"]
 
 
 def test_forwarder_targets_the_central_bus_with_a_role():
     stack = cdk.Stack(cdk.App(), "Member", env=cdk.Environment(account="111111111111", region="us-east-1"))
     IamEventForwarder(stack, "Forward", central_bus_arn=BUS_ARN)
-    rule = _only(assertions.Template.from_stack(stack), "AWS::Events::Rule")
+    rules = assertions.Template.from_stack(stack).find_resources("AWS::Events::Rule")
+    [rule] = [r for r in rules.values() if r["Properties"]["Name"].endswith("-forward")]
     [target] = rule["Properties"]["Targets"]
     assert target["Arn"] == BUS_ARN
     assert "RoleArn" in target

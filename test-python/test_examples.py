@@ -39,28 +39,46 @@ def test_the_stack_is_synthesized_for_us_east_1(assembly):
     assert manifest["artifacts"]["IamChangeAlerts"]["environment"] == "aws://unknown-account/us-east-1"
 
 
-def test_one_rule_matches_iam_changes(template):
-    [rule] = _resources(template, "AWS::Events::Rule").values()
+def _alert_rule(template):
+    [rule] = [r for r in _resources(template, "AWS::Events::Rule").values() if r["Properties"]["Name"].endswith("-alerts")]
+    return rule
+
+
+def test_the_alert_rule_matches_iam_changes(template):
+    rule = _alert_rule(template)
     assert rule["Properties"]["EventPattern"] == json.loads(patterns.IamEventPattern.changes().to_json())
     assert rule["Properties"]["State"] == "ENABLED"
 
 
+def test_the_pipeline_watches_itself_with_a_heartbeat_and_tamper_rules(template):
+    prefix = _alert_rule(template)["Properties"]["Name"][: -len("alerts")]
+    purposes = sorted(r["Properties"]["Name"][len(prefix):] for r in _resources(template, "AWS::Events::Rule").values())
+    assert purposes == ["alerts", "heartbeat", "tamper-cloudtrail-events", "tamper-health", "tamper-kms", "tamper-sns"]
+    [schedule] = _resources(template, "AWS::Scheduler::Schedule").values()
+    assert schedule["Properties"]["Target"]["Arn"] == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":scheduler:::aws-sdk:iam:tagRole"]]}
+
+
 def test_the_rule_publishes_a_readable_alert_to_the_topic(template):
-    [topic_id] = _resources(template, "AWS::SNS::Topic")
-    [rule] = _resources(template, "AWS::Events::Rule").values()
+    topic_id = _alert_rule(template)["Properties"]["Targets"][0]["Arn"]["Ref"]
+    assert template["Resources"][topic_id]["Properties"]["DisplayName"] == "IAM change alerts"
+    rule = _alert_rule(template)
     [target] = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Ref": topic_id}
     assert target["InputTransformer"]["InputPathsMap"]["detail-eventName"] == "$.detail.eventName"
     assert "DeadLetterConfig" in target
 
 
-def test_the_topic_is_encrypted_with_its_own_key(template):
-    [topic] = _resources(template, "AWS::SNS::Topic").values()
-    key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]
-    assert template["Resources"][key_id]["Type"] == "AWS::KMS::Key"
+def test_the_topics_are_encrypted_each_with_its_own_key(template):
+    topics = _resources(template, "AWS::SNS::Topic").values()
+    keys = [topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0] for topic in topics]
+    assert len(topics) == 2
+    assert len(set(keys)) == 2
+    assert all(template["Resources"][key_id]["Type"] == "AWS::KMS::Key" for key_id in keys)
 
 
-def test_the_security_team_is_subscribed_by_email(template):
-    [subscription] = _resources(template, "AWS::SNS::Subscription").values()
-    assert subscription["Properties"]["Protocol"] == "email"
-    assert subscription["Properties"]["Endpoint"] == "security@example.com"
+def test_the_security_team_is_subscribed_by_email_to_both_topics(template):
+    subscriptions = _resources(template, "AWS::SNS::Subscription").values()
+    assert sorted(s["Properties"]["TopicArn"]["Ref"] for s in subscriptions) == sorted(_resources(template, "AWS::SNS::Topic"))
+    for subscription in subscriptions:
+        assert subscription["Properties"]["Protocol"] == "email"
+        assert subscription["Properties"]["Endpoint"] == "security@example.com"

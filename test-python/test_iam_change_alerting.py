@@ -10,7 +10,9 @@ import pathlib
 import aws_cdk as cdk
 import pytest
 
-from cdk_iam_change_alerts import AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting, patterns
+from aws_cdk import aws_sns as sns
+
+from cdk_iam_change_alerts import AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting, PipelineHealth, patterns
 
 TEMPLATES_FILE = pathlib.Path(
     os.environ.get(
@@ -51,6 +53,22 @@ def customized(stack):
     )
 
 
+def health(stack):
+    on_call = sns.Topic(stack, "OnCall")
+    IamChangeAlerting(
+        stack,
+        "IamAlerts",
+        emails=["security@example.com"],
+        pattern=patterns.IamEventPattern.mutating_calls(),
+        health_topic=AlertTopic.existing(on_call),
+        pipeline_health=PipelineHealth.monitor(heartbeat_interval=cdk.Duration.minutes(5)),
+    )
+
+
+def health_off(stack):
+    IamChangeAlerting(stack, "IamAlerts", emails=["security@example.com"], pipeline_health=PipelineHealth.off())
+
+
 @pytest.fixture(scope="module")
 def typescript_templates():
     if not TEMPLATES_FILE.exists():
@@ -61,15 +79,38 @@ def typescript_templates():
     return json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name,build", [("default", default), ("customized", customized)])
+@pytest.mark.parametrize(
+    "name,build",
+    [("default", default), ("customized", customized), ("health", health), ("healthOff", health_off)],
+)
 def test_same_template_as_typescript(typescript_templates, name, build):
     assert synth(build) == typescript_templates[name]
 
 
-def test_the_rule_carries_the_changes_pattern(typescript_templates):
-    rules = [r for r in typescript_templates["default"]["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
-    assert len(rules) == 1
-    assert rules[0]["Properties"]["EventPattern"] == json.loads(patterns.IamEventPattern.changes().to_json())
+def _rules(template):
+    return [r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+
+
+def test_the_alert_rule_carries_the_changes_pattern(typescript_templates):
+    alert_rules = [r for r in _rules(typescript_templates["default"]) if r["Properties"]["Name"].endswith("-alerts")]
+    assert len(alert_rules) == 1
+    assert alert_rules[0]["Properties"]["EventPattern"] == json.loads(patterns.IamEventPattern.changes().to_json())
+
+
+def test_pipeline_health_adds_the_heartbeat_and_tamper_rules_and_off_removes_them(typescript_templates):
+    suffixes = lambda name: sorted(r["Properties"]["Name"].rsplit("-", 1)[-1] for r in _rules(typescript_templates[name]))
+    assert suffixes("default") == ["alerts", "events", "health", "heartbeat", "kms", "sns"]
+    assert suffixes("healthOff") == ["alerts"]
+    schedules = [r for r in typescript_templates["health"]["Resources"].values() if r["Type"] == "AWS::Scheduler::Schedule"]
+    assert [s["Properties"]["ScheduleExpression"] for s in schedules] == ["rate(5 minutes)"]
+
+
+def test_a_heartbeat_interval_outside_5_minutes_to_an_hour_fails_with_the_construct_path():
+    app = cdk.App(analytics_reporting=False)
+    stack = cdk.Stack(app, "Bad", env=ENV)
+    with pytest.raises(Exception, match=r"Bad/IamAlerts: heartbeatInterval is 2 minutes"):
+        IamChangeAlerting(stack, "IamAlerts", emails=["security@example.com"],
+                          pipeline_health=PipelineHealth.monitor(heartbeat_interval=cdk.Duration.minutes(2)))
 
 
 def test_a_malformed_email_fails_with_the_construct_path():
