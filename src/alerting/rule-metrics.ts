@@ -25,12 +25,14 @@ export function ruleMetricOf(rule: events.IRule, eventBus: events.IEventBus | un
   });
 }
 
-/** The rule name in a custom-bus rule's `Ref` (`<bus>|<rule>`), or the name itself when it is written out. */
+/**
+ * The rule name in a custom-bus rule's `Ref` (`<bus>|<rule>`), or in the name of a rule imported
+ * from its ARN (`<bus>/<rule>`), or the name itself. Rule names have neither character.
+ */
 function plainRuleName(ruleName: string): string {
-  if (!Token.isUnresolved(ruleName)) return ruleName.includes('|') ? ruleName.slice(ruleName.lastIndexOf('|') + 1) : ruleName;
+  if (!Token.isUnresolved(ruleName)) return ruleName.slice(Math.max(ruleName.lastIndexOf('|'), ruleName.lastIndexOf('/')) + 1);
   return Fn.select(1, Fn.split('|', ruleName));
 }
-
 
 /**
  * An alarm that goes off when a failure count is 1 or more in a period. EventBridge (and SQS for

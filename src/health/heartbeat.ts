@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../identifiers/invalid-input';
+import { partitionOfRegion } from '../identifiers/regions';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
@@ -48,8 +49,7 @@ export function heartbeatEventPattern(account?: string): Record<string, unknown>
  * A sample heartbeat event as EventBridge delivers it, to find out whether an alert pattern
  * would match the heartbeat (and so must leave it out).
  */
-function sampleHeartbeatEvent(partition: string): Record<string, unknown> {
-  const account = '123456789012';
+function sampleHeartbeatEvent(partition: string, account: string): Record<string, unknown> {
   return {
     'version': '0',
     'id': '00000000-0000-0000-0000-000000000000',
@@ -102,14 +102,21 @@ function sampleHeartbeatEvent(partition: string): Record<string, unknown> {
  * deployment is assumed to match.
  */
 export function withoutHeartbeat(scope: IConstruct, pattern: IamEventPattern, partition: string): IamEventPattern {
-  const knownPartition = Token.isUnresolved(partition) ? 'aws' : partition;
+  const stack = Stack.of(scope);
+  const knownPartition = !Token.isUnresolved(partition) ? partition
+    : !Token.isUnresolved(stack.region) ? partitionOfRegion(stack.region) : 'aws';
   let text: string | undefined;
   try {
     text = pattern.toJson();
   } catch {
     text = undefined; // tokens: whether it matches is known only at deployment
   }
-  if (text !== undefined && !EventPatternMatcher.fromJson(text).matchesEvent(sampleHeartbeatEvent(knownPartition))) return pattern;
+  // The heartbeat of any account the pattern may match: this stack's, those it is limited to, any other.
+  const accounts = [stack.account, ...(pattern.accounts ?? []), '123456789012'].filter(a => !Token.isUnresolved(a));
+  if (text !== undefined) {
+    const matcher = EventPatternMatcher.fromJson(text);
+    if (!accounts.some(account => matcher.matchesEvent(sampleHeartbeatEvent(knownPartition, account)))) return pattern;
+  }
   const heartbeatRole = `arn:${knownPartition}:iam::*:role/${HEARTBEAT_ROLE_NAME}`;
   try {
     return pattern.exceptPrincipals(heartbeatRole);
@@ -218,13 +225,14 @@ const heartbeatsOfApp = new WeakMap<IConstruct, Map<string, HeartbeatSchedule>>(
  */
 export function heartbeatOf(scope: Construct, props: HeartbeatScheduleProps): HeartbeatSchedule | undefined {
   const stack = Stack.of(scope);
-  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.partition)) {
+  // stack.partition is a token even in a stack with a known region: the region tells the partition.
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
     return new HeartbeatSchedule(scope, 'Heartbeat', props);
   }
   const root = scope.node.root;
   const known = heartbeatsOfApp.get(root) ?? new Map<string, HeartbeatSchedule>();
   heartbeatsOfApp.set(root, known);
-  const key = `${stack.partition}:${stack.account}`;
+  const key = `${partitionOfRegion(stack.region)}:${stack.account}`;
   const existing = known.get(key);
   if (existing === undefined) {
     const created = new HeartbeatSchedule(scope, 'Heartbeat', props);

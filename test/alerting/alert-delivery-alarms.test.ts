@@ -73,17 +73,38 @@ describe('AlertDeliveryAlarms', () => {
     });
   });
 
-  test('watches the metrics of a rule on a custom bus, which carry the bus name too', () => {
+  // The former assertion expected RuleName = { Ref: rule }, the same mistaken belief as the code: Ref of
+  // a rule on a custom bus returns "<bus name>|<rule name>"
+  // (aws-cloudformation/cloudformation-coverage-roadmap#1131), while the AWS/Events metrics of such a
+  // rule carry EventBusName and the plain RuleName (EventBridge user guide, eb-monitoring), so an
+  // alarm on the Ref watched a metric that never arrives.
+  test('watches the metrics of a rule on a custom bus by EventBusName and the plain rule name, '
+    + 'taken after the "|" of the rule\'s Ref ("<bus>|<rule>"), since no metric carries the Ref itself', () => {
     const stack = newStack();
     const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'iam-events' });
     const rule = new events.Rule(stack, 'Rule', { eventBus: bus, eventPattern: { source: ['aws.iam'] } });
     const alarmTopic = new EncryptedAlertTopic(stack, 'Alerts').topic;
     new AlertDeliveryAlarms(stack, 'DeliveryAlarms', { rule, eventBus: bus, alarmTopic });
     const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    const ruleRef = stack.resolve(rule.ruleName);
+    expect(ruleRef).toEqual({ Ref: stack.getLogicalId(rule.node.defaultChild as events.CfnRule) });
+    const plainRuleName = { 'Fn::Select': [1, { 'Fn::Split': ['|', ruleRef] }] };
     expect(alarms.map((alarm) => alarm.Properties.Dimensions)).toEqual([
-      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: stack.resolve(rule.ruleName) }],
-      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: stack.resolve(rule.ruleName) }],
+      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: plainRuleName }],
+      [{ Name: 'EventBusName', Value: stack.resolve(bus.eventBusName) }, { Name: 'RuleName', Value: plainRuleName }],
     ]);
+  });
+
+  test('describes what the rule delivers with subject, and says "IAM change alerts" by default', () => {
+    const custom = alarmsWith({ subject: 'alerts on tampering with the IAM alert pipeline' });
+    expect(custom.alarms.alarms.map((alarm) => alarmProperties(custom, alarm).AlarmDescription)).toEqual([
+      "EventBridge failed to deliver alerts on tampering with the IAM alert pipeline to the rule's target after all retries.",
+      "EventBridge could deliver alerts on tampering with the IAM alert pipeline neither to the rule's target nor to the dead-letter queue: those are lost.",
+      'Undelivered alerts on tampering with the IAM alert pipeline are waiting in the dead-letter queue: read them there, fix the delivery problem, then purge the queue.',
+    ]);
+    const defaults = alarmsWith();
+    expect(alarmProperties(defaults, defaults.alarms.failedInvocationsAlarm).AlarmDescription)
+      .toBe("EventBridge failed to deliver IAM change alerts to the rule's target after all retries.");
   });
 
   test('has no queue alarm without a dead-letter queue', () => {

@@ -67,23 +67,31 @@ export const ALERTING_CONFIGURATIONS: { readonly [name: string]: (app: App) => S
       ruleName: 'iam-change-alerts',
       retryAttempts: 48,
       maxEventAge: Duration.hours(6),
-      alarmTopic: opsTopic,
+      healthTopic: AlertTopic.existing(opsTopic),
     });
     Annotations.of(alerting).acknowledgeWarning('cdk-iam-change-alerts:consoleSignInRegions',
       'Sign-ins recorded outside us-east-1 are forwarded by the organization-wide IamEventForwarder.');
     return stack;
   },
 
-  /** An existing trail and an existing encrypted topic defined elsewhere in the app. */
+  /**
+   * An existing trail and existing encrypted alert and health topics defined elsewhere in the app
+   * (an existing alert topic brings its own subscribers; the health alarms need a destination too).
+   */
   existingTrailAndTopic: (app) => {
     const stack = new Stack(app, 'IamAlertsExisting', { env: US_EAST_1 });
     const topic = new sns.Topic(stack, 'SecurityTopic', {
       masterKey: customerManagedKey(stack, 'SecurityTopicKey'),
       enforceSSL: true,
     });
+    const healthTopic = new sns.Topic(stack, 'PlatformHealthTopic', {
+      masterKey: customerManagedKey(stack, 'PlatformHealthTopicKey'),
+      enforceSSL: true,
+    });
     new IamChangeAlerting(stack, 'IamAlerts', {
       trail: AlertTrail.existing('arn:aws:cloudtrail:us-east-1:111111111111:trail/management-events'),
       topic: AlertTopic.existing(topic),
+      healthTopic: AlertTopic.existing(healthTopic),
     });
     return stack;
   },

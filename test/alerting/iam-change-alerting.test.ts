@@ -1,9 +1,11 @@
-import { Annotations as ConstructAnnotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations as ConstructAnnotations, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
+import { alarmsOnRule, arnOf, rulesOf, subscriptionsTo, TemplateResource, TemplateRule, topicPolicyStatementsOf } from './pipeline-template';
 import { newStack, onlyResource, statementsOf } from './test-stacks';
 import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopic } from '../../src/alerting/alert-topic';
@@ -18,54 +20,146 @@ function alertingIn(stack: Stack, props: IamChangeAlertingProps = { emails: [EMA
   return { alerting, template: Template.fromStack(stack) };
 }
 
+/**
+ * The alert rule (named `<unique prefix>-alerts` by default): the construct also makes a heartbeat
+ * rule (`-heartbeat`) and tamper rules (`-tamper-...`).
+ */
+function alertRuleEntry(template: Template): TemplateRule {
+  const found = rulesOf(template).filter((rule) => typeof rule.name === 'string' && rule.name.endsWith('-alerts'));
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one rule named *-alerts, found ${found.length}`);
+  }
+  return found[0];
+}
+
 function ruleOf(template: Template): any {
-  return onlyResource(template, 'AWS::Events::Rule').resource.Properties;
+  return alertRuleEntry(template).properties;
+}
+
+/** The template resource of a construct (its default child). */
+function resourceOf(template: Template, construct: IConstruct): any {
+  const logicalId = Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+  return template.toJSON().Resources[logicalId];
+}
+
+interface TamperRoute {
+  readonly rule: TemplateRule;
+  /** The delivery alarms on the rule. */
+  readonly alarms: TemplateResource[];
+}
+
+/**
+ * The tamper rules with their delivery alarms: the rules on the pipeline, which deliver to the
+ * health topic (`-tamper-<kind>`), and the rule on the health path (`-tamper-health`), which
+ * delivers to the alert topic.
+ */
+function tamperRoutesOf(template: Template): { watching: TamperRoute[]; healthPath: TamperRoute } {
+  const routes = rulesOf(template)
+    .filter((rule) => rule.name.includes('-tamper-'))
+    .map((rule) => ({ rule, alarms: alarmsOnRule(template, rule) }));
+  const healthPath = routes.filter((route) => route.rule.name.endsWith('-tamper-health'));
+  expect(healthPath).toHaveLength(1);
+  return { watching: routes.filter((route) => !route.rule.name.endsWith('-tamper-health')), healthPath: healthPath[0] };
+}
+
+/** The statements of the one topic policy of `topic`. */
+function topicPolicyStatementsOfTopic(template: Template, topic: sns.ITopic): any[] {
+  return topicPolicyStatementsOf(template, Stack.of(topic).resolve(topic.topicArn));
+}
+
+/** The properties of the subscriptions to `topic`. */
+function subscriptionsOf(template: Template, topic: sns.ITopic): any[] {
+  return subscriptionsTo(template, Stack.of(topic).resolve(topic.topicArn));
 }
 
 describe('IamChangeAlerting', () => {
   describe('by default', () => {
-    test('matches the IAM changes preset on the default bus', () => {
+    test('matches the IAM changes preset on the default bus, with the rule named <unique prefix>-alerts', () => {
       const { template } = alertingIn(newStack());
       const rule = ruleOf(template);
+      expect(rule.Name).toBe('TestStack-IamAlerts-E2F48D97-alerts');
       expect(rule.EventPattern).toEqual(JSON.parse(IamEventPattern.changes().toJson()));
       expect(rule.EventBusName).toBeUndefined();
       expect(rule.State).toBe('ENABLED');
       expect(rule.Description).toBe(`IAM change alerts: ${IamEventPattern.changes().description}`);
     });
 
-    test('creates one hardened trail, an encrypted topic, a dead-letter queue and three alarms', () => {
+    test('names its six rules with one prefix: -alerts, -heartbeat, three tamper rules (-tamper-cloudtrail-events, -tamper-sns, -tamper-kms) and -tamper-health', () => {
       const { template } = alertingIn(newStack());
-      template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-      template.resourceCountIs('AWS::SNS::Topic', 1);
-      template.resourceCountIs('AWS::KMS::Key', 2);
-      template.resourceCountIs('AWS::SQS::Queue', 1);
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-      template.resourceCountIs('AWS::IAM::Role', 0);
+      const names = Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.Name);
+      expect(names.sort()).toEqual([
+        'TestStack-IamAlerts-E2F48D97-alerts',
+        'TestStack-IamAlerts-E2F48D97-heartbeat',
+        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
+        'TestStack-IamAlerts-E2F48D97-tamper-health',
+        'TestStack-IamAlerts-E2F48D97-tamper-kms',
+        'TestStack-IamAlerts-E2F48D97-tamper-sns',
+      ]);
     });
 
-    test('exposes the rule, topic, key, queue, trail and alarms', () => {
+    test('creates one hardened trail, two encrypted topics (alert and health), four KMS keys (trail, alert topic, health topic, '
+      + 'heartbeat log), a dead-letter queue, six rules (alerts, heartbeat, four tamper), twelve alarms (3 delivery, 1 heartbeat, '
+      + '2 for each tamper rule), the heartbeat role and its schedule', () => {
+      const { template } = alertingIn(newStack());
+      template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+      template.resourceCountIs('AWS::SNS::Topic', 2);
+      template.resourceCountIs('AWS::KMS::Key', 4);
+      template.resourceCountIs('AWS::SQS::Queue', 1);
+      template.resourceCountIs('AWS::Events::Rule', 6);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    });
+
+    test('exposes the rule, topics, key, queue, trail, the five health rules and all twelve alarms', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
-      expect(stack.resolve(alerting.rule.ruleArn)).toEqual({ 'Fn::GetAtt': [onlyResource(template, 'AWS::Events::Rule').id, 'Arn'] });
-      expect(stack.resolve(alerting.topic.topicArn)).toEqual({ Ref: onlyResource(template, 'AWS::SNS::Topic').id });
-      expect(stack.resolve(onlyResource(template, 'AWS::SNS::Topic').resource.Properties.KmsMasterKeyId))
+      expect(stack.resolve(alerting.rule.ruleArn)).toEqual(arnOf(alertRuleEntry(template)));
+      const topicId = stack.getLogicalId(alerting.topic.node.defaultChild as CfnElement);
+      expect(stack.resolve(alerting.topic.topicArn)).toEqual({ Ref: topicId });
+      expect(stack.resolve(template.toJSON().Resources[topicId].Properties.KmsMasterKeyId))
         .toEqual(stack.resolve(alerting.topicKey!.keyArn));
+      const healthTopic = resourceOf(template, alerting.healthTopic);
+      expect(healthTopic.Type).toBe('AWS::SNS::Topic');
+      expect(healthTopic.Properties.DisplayName).toBe('IAM alert pipeline health');
+      expect(healthTopic.Properties.KmsMasterKeyId).toEqual(stack.resolve(alerting.healthTopic.masterKey!.keyArn));
+      expect(stack.resolve(alerting.healthTopic.masterKey!.keyArn)).not.toEqual(stack.resolve(alerting.topicKey!.keyArn));
       expect(stack.resolve(alerting.deadLetterQueue.queueArn)).toEqual({ 'Fn::GetAtt': [onlyResource(template, 'AWS::SQS::Queue').id, 'Arn'] });
       expect(alerting.trail!.trailName).toBe(onlyResource(template, 'AWS::CloudTrail::Trail').resource.Properties.TrailName);
       expect(alerting.trailArn).toBe(alerting.trail!.trailArn);
-      expect(alerting.alarms).toEqual(alerting.deliveryAlarms.alarms);
-      expect(alerting.alarms).toHaveLength(3);
+      expect(alerting.healthRules.map((rule) => resourceOf(template, rule).Properties.Name)).toEqual([
+        'TestStack-IamAlerts-E2F48D97-heartbeat',
+        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
+        'TestStack-IamAlerts-E2F48D97-tamper-sns',
+        'TestStack-IamAlerts-E2F48D97-tamper-kms',
+        'TestStack-IamAlerts-E2F48D97-tamper-health',
+      ]);
+      expect(resourceOf(template, alerting.heartbeatAlarm!).Properties.MetricName).toBe('Invocations');
+      // The heartbeat alarm, then the two delivery alarms of each of the four tamper rules.
+      expect(alerting.healthAlarms[0]).toBe(alerting.heartbeatAlarm);
+      expect(alerting.healthAlarms.slice(1).map((alarm) => resourceOf(template, alarm).Properties.MetricName))
+        .toEqual(Array(4).fill(['FailedInvocations', 'InvocationsFailedToBeSentToDlq']).flat());
+      expect(alerting.alarms).toEqual([...alerting.deliveryAlarms.alarms, ...alerting.healthAlarms]);
+      expect(alerting.alarms).toHaveLength(12);
+      expect(alerting.deliveryAlarms.alarms).toHaveLength(3);
       expect(alerting.pattern.description).toBe(IamEventPattern.changes().description);
     });
 
-    test('subscribes the email address to the alert topic', () => {
+    test('subscribes the email address to the alert topic and to the health topic', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
-      expect(onlyResource(template, 'AWS::SNS::Subscription').resource.Properties).toEqual({
+      template.resourceCountIs('AWS::SNS::Subscription', 2);
+      expect(subscriptionsOf(template, alerting.topic)).toEqual([{
         Protocol: 'email',
         Endpoint: EMAIL,
         TopicArn: stack.resolve(alerting.topic.topicArn),
-      });
+      }]);
+      expect(subscriptionsOf(template, alerting.healthTopic)).toEqual([{
+        Protocol: 'email',
+        Endpoint: EMAIL,
+        TopicArn: stack.resolve(alerting.healthTopic.topicArn),
+      }]);
     });
 
     test('publishes the readable message with the maximum retries and the dead-letter queue', () => {
@@ -79,11 +173,27 @@ describe('IamChangeAlerting', () => {
       expect(target.RoleArn).toBeUndefined();
     });
 
-    test('allows exactly TLS-only publishing, the rule and the alarms on the topic', () => {
+    test('allows exactly TLS-only publishing, the alert rule, the alarms of the three tamper rules that deliver to the health topic, '
+      + 'and the health-path tamper rule on the alert topic', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
       const topicArn = stack.resolve(alerting.topic.topicArn);
-      expect(statementsOf(template, 'AWS::SNS::TopicPolicy')).toEqual([
+      const { watching, healthPath } = tamperRoutesOf(template);
+      const alarmsPublish = (sid: string, alarms: TemplateResource[]) => ({
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': alarms.map(arnOf) } },
+      });
+      expect(watching.map((route) => route.alarms.length)).toEqual([2, 2, 2]);
+      expect(watching.map((route) => route.rule.name)).toEqual([
+        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
+        'TestStack-IamAlerts-E2F48D97-tamper-sns',
+        'TestStack-IamAlerts-E2F48D97-tamper-kms',
+      ]);
+      expect(topicPolicyStatementsOfTopic(template, alerting.topic)).toEqual([
         {
           Sid: 'AllowPublishThroughSSLOnly',
           Effect: 'Deny',
@@ -93,21 +203,66 @@ describe('IamChangeAlerting', () => {
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
         {
-          Sid: expect.stringMatching(/^AllowPublishFromRule/),
+          Sid: 'AllowPublishFromRuleTestStackIamAlertsRuleF5B767A8',
           Effect: 'Allow',
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sns:Publish',
           Resource: topicArn,
           Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(alerting.rule.ruleArn) } },
         },
+        // The tamper rules deliver to the health topic, so their delivery alarms go to the alert topic.
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmscloudtraileventsEDF61EEB', watching[0].alarms),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmssns74FD6D1E', watching[1].alarms),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmskmsC15447F2', watching[2].alarms),
         {
-          Sid: expect.stringMatching(/^AllowPublishFromAlarmsOf/),
+          Sid: 'AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulehealth331EACB4',
           Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Principal: { Service: 'events.amazonaws.com' },
           Action: 'sns:Publish',
           Resource: topicArn,
-          Condition: { ArnEquals: { 'aws:SourceArn': alerting.alarms.map((alarm) => stack.resolve(alarm.alarmArn)) } },
+          Condition: { ArnEquals: { 'aws:SourceArn': arnOf(healthPath.rule) } },
         },
+      ]);
+    });
+
+    test('allows exactly TLS-only publishing, the delivery and heartbeat alarms, the three tamper rules and the alarms of the '
+      + 'health-path tamper rule on the health topic', () => {
+      const stack = newStack();
+      const { alerting, template } = alertingIn(stack);
+      const topicArn = stack.resolve(alerting.healthTopic.topicArn);
+      const { watching, healthPath } = tamperRoutesOf(template);
+      const alarmArns = (alarms: Array<{ alarmArn: string }>) => alarms.map((alarm) => stack.resolve(alarm.alarmArn));
+      const alarmsPublish = (sid: string, sourceArns: any[]) => ({
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': sourceArns } },
+      });
+      const rulePublish = (sid: string, rule: TemplateRule) => ({
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule) } },
+      });
+      expect(topicPolicyStatementsOfTopic(template, alerting.healthTopic)).toEqual([
+        {
+          Sid: 'AllowPublishThroughSSLOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Resource: topicArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsDeliveryAlarms10E9D6D1', alarmArns(alerting.deliveryAlarms.alarms)),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthHeartbeatMonitorE8ADEA29', alarmArns([alerting.heartbeatAlarm!])),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulecloudtrailevents19679DE8', watching[0].rule),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulesns1679FDF2', watching[1].rule),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulekms5BC8E3F1', watching[2].rule),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmshealth43177D25', healthPath.alarms.map(arnOf)),
       ]);
     });
 
@@ -145,26 +300,47 @@ describe('IamChangeAlerting', () => {
       ]);
     });
 
-    test('lets only the rule send to the dead-letter queue', () => {
+    test('lets only the alert rule and the four tamper rules send to the dead-letter queue, each scoped to its rule', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
       const allows = statementsOf(template, 'AWS::SQS::QueuePolicy').filter((statement) => statement.Effect === 'Allow');
-      expect(allows).toEqual([{
-        Sid: expect.stringMatching(/^AllowSendFromRule/),
+      const { watching, healthPath } = tamperRoutesOf(template);
+      const sendFrom = (sid: string, ruleArn: any) => ({
+        Sid: sid,
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: stack.resolve(alerting.deadLetterQueue.queueArn),
-        Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(alerting.rule.ruleArn) } },
-      }]);
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      });
+      expect(allows).toEqual([
+        sendFrom('AllowSendFromRuleTestStackIamAlertsRuleF5B767A8', stack.resolve(alerting.rule.ruleArn)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulecloudtrailevents19679DE8', arnOf(watching[0].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulesns1679FDF2', arnOf(watching[1].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulekms5BC8E3F1', arnOf(watching[2].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulehealth331EACB4', arnOf(healthPath.rule)),
+      ]);
     });
 
-    test('sends the alarms to the alert topic', () => {
+    test('sends the delivery, heartbeat and health-path rule alarms (6) to the health topic, and the alarms of the tamper rules '
+      + 'that deliver to the health topic (6) to the alert topic', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
-      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[]) {
-        expect(alarm.Properties.AlarmActions).toEqual([stack.resolve(alerting.topic.topicArn)]);
+      const { watching, healthPath } = tamperRoutesOf(template);
+      const toHealthTopic = [
+        ...[...alerting.deliveryAlarms.alarms, alerting.heartbeatAlarm!].map((alarm) => resourceOf(template, alarm).Properties),
+        ...healthPath.alarms.map((alarm) => alarm.properties),
+      ];
+      const toAlertTopic = watching.flatMap((route) => route.alarms).map((alarm) => alarm.properties);
+      expect(toHealthTopic).toHaveLength(6);
+      expect(toAlertTopic).toHaveLength(6);
+      for (const alarm of toHealthTopic) {
+        expect(alarm.AlarmActions).toEqual([stack.resolve(alerting.healthTopic.topicArn)]);
       }
+      for (const alarm of toAlertTopic) {
+        expect(alarm.AlarmActions).toEqual([stack.resolve(alerting.topic.topicArn)]);
+      }
+      template.resourceCountIs('AWS::CloudWatch::Alarm', toHealthTopic.length + toAlertTopic.length);
     });
 
     test('raises no warning in us-east-1', () => {
@@ -242,14 +418,15 @@ describe('IamChangeAlerting', () => {
   });
 
   describe('emails', () => {
-    test('are subscribed once each, duplicates removed ignoring case, first spelling kept', () => {
+    test('are subscribed once each to the alert topic and once each to the health topic, duplicates removed ignoring case, first spelling kept', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack, {
         emails: ['Security@Example.com', 'ops@example.com', 'security@example.COM', 'ops@example.com'],
       });
       expect(alerting.emails).toEqual(['Security@Example.com', 'ops@example.com']);
-      const endpoints = Object.values(template.findResources('AWS::SNS::Subscription')).map((s: any) => s.Properties.Endpoint);
-      expect(endpoints).toEqual(['Security@Example.com', 'ops@example.com']);
+      template.resourceCountIs('AWS::SNS::Subscription', 4);
+      expect(subscriptionsOf(template, alerting.topic).map((s) => s.Endpoint)).toEqual(['Security@Example.com', 'ops@example.com']);
+      expect(subscriptionsOf(template, alerting.healthTopic).map((s) => s.Endpoint)).toEqual(['Security@Example.com', 'ops@example.com']);
     });
 
     test.each([
@@ -292,31 +469,41 @@ describe('IamChangeAlerting', () => {
           + 'or set allowNoDestination: true if you subscribe to the topic yourself.');
     });
 
-    test('may be left out when the caller opts out', () => {
+    test('may be left out when the caller opts out: no subscription on either topic, and the six rules (alerts, heartbeat, four tamper) are still made', () => {
       const { template } = alertingIn(newStack(), { allowNoDestination: true });
       template.resourceCountIs('AWS::SNS::Subscription', 0);
-      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.resourceCountIs('AWS::Events::Rule', 6);
+      expect(ruleOf(template).Name).toBe('TestStack-IamAlerts-E2F48D97-alerts');
     });
 
-    test('may be other subscriptions', () => {
+    test('may be other subscriptions, given to the alert topic and to the health topic', () => {
       const stack = newStack();
       const queue = sqs.Queue.fromQueueArn(stack, 'Inbox', 'arn:aws:sqs:us-east-1:111111111111:alert-inbox');
-      const { template } = alertingIn(stack, { subscriptions: [new subscriptions.SqsSubscription(queue)] });
-      expect(onlyResource(template, 'AWS::SNS::Subscription').resource.Properties).toMatchObject({
-        Protocol: 'sqs',
-        Endpoint: 'arn:aws:sqs:us-east-1:111111111111:alert-inbox',
-      });
+      const { alerting, template } = alertingIn(stack, { subscriptions: [new subscriptions.SqsSubscription(queue)] });
+      template.resourceCountIs('AWS::SNS::Subscription', 2);
+      for (const topic of [alerting.topic, alerting.healthTopic]) {
+        const found = subscriptionsOf(template, topic);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatchObject({
+          Protocol: 'sqs',
+          Endpoint: 'arn:aws:sqs:us-east-1:111111111111:alert-inbox',
+        });
+      }
     });
 
-    test('may be an existing topic, which gets the scoped grants and no new topic or key', () => {
+    test('may be an existing topic, which gets the scoped grants; no alert topic or topic key is created, '
+      + 'only the health topic (2 topics) and its key (4 keys: ops, trail, health topic, heartbeat log)', () => {
       const stack = newStack();
       const key = new kms.Key(stack, 'OpsKey', { enableKeyRotation: true });
       const topic = new sns.Topic(stack, 'OpsTopic', { masterKey: key });
-      const { alerting, template } = alertingIn(stack, { topic: AlertTopic.existing(topic) });
+      // allowNoDestination: the created health topic has no subscriber here (see the test below).
+      const { alerting, template } = alertingIn(stack, { topic: AlertTopic.existing(topic), allowNoDestination: true });
       expect(alerting.topic).toBe(topic);
       expect(alerting.topicKey).toBeUndefined();
-      template.resourceCountIs('AWS::SNS::Topic', 1);
-      template.resourceCountIs('AWS::KMS::Key', 2);
+      expect(alerting.healthTopic).not.toBe(topic);
+      template.resourceCountIs('AWS::SNS::Topic', 2);
+      template.resourceCountIs('AWS::KMS::Key', 4);
+      expect(resourceOf(template, alerting.healthTopic).Properties.KmsMasterKeyId).toEqual(stack.resolve(alerting.healthTopic.masterKey!.keyArn));
       expect(statementsOf(template, 'AWS::SNS::TopicPolicy')).toContainEqual(expect.objectContaining({
         Principal: { Service: 'events.amazonaws.com' },
         Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(alerting.rule.ruleArn) } },
@@ -324,6 +511,26 @@ describe('IamChangeAlerting', () => {
       const opsKeyStatements = template.toJSON().Resources[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
       expect(opsKeyStatements.map((statement: any) => statement.Sid).filter(Boolean))
         .toEqual(['AllowEventBridgeToPublishToEncryptedTopic', 'AllowCloudWatchToPublishToEncryptedTopic']);
+    });
+    test('as an existing topic alone, leaving the created health topic without subscribers, are refused, naming the path and the fixes', () => {
+      const stack = newStack();
+      const topic = new sns.Topic(stack, 'OpsTopic', { masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) });
+      expect(() => alertingIn(stack, { topic: AlertTopic.existing(topic) }))
+        .toThrow('TestStack/IamAlerts: no health destination: the alert topic is one of your own, but there are no emails or '
+          + 'subscriptions for the health topic, so alarms and tamper alerts about the pipeline would reach nobody. '
+          + 'Fix: pass emails or subscriptions (they are subscribed to the health topic too), or healthTopic: '
+          + 'AlertTopic.existing(yourOtherTopic); or set allowNoDestination: true if you subscribe to the healthTopic attribute yourself.');
+    });
+
+    test('as an existing topic with an existing health topic: nothing is subscribed, and no topic is created (the 2 topics are the given ones)', () => {
+      const stack = newStack();
+      const topic = new sns.Topic(stack, 'OpsTopic', { masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) });
+      const health = new sns.Topic(stack, 'HealthTopic', { masterKey: new kms.Key(stack, 'HealthKey', { enableKeyRotation: true }) });
+      const { alerting, template } = alertingIn(stack, { topic: AlertTopic.existing(topic), healthTopic: AlertTopic.existing(health) });
+      expect(alerting.topic).toBe(topic);
+      expect(alerting.healthTopic).toBe(health);
+      template.resourceCountIs('AWS::SNS::Topic', 2);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
   });
 
@@ -337,17 +544,18 @@ describe('IamChangeAlerting', () => {
       expect(alerting.trailArn).toBe(arn);
     });
 
-    test('may be the organization trail: nothing is created', () => {
+    test('may be the organization trail: no trail or trail key is created (3 keys: alert topic, health topic, heartbeat log)', () => {
       const { alerting, template } = alertingIn(newStack(), { emails: [EMAIL], trail: AlertTrail.organizationTrail() });
       template.resourceCountIs('AWS::CloudTrail::Trail', 0);
-      template.resourceCountIs('AWS::KMS::Key', 1);
+      template.resourceCountIs('AWS::S3::Bucket', 0);
+      template.resourceCountIs('AWS::KMS::Key', 3);
       expect(alerting.trailArn).toBeUndefined();
     });
   });
 
   test('passes the pattern, rule name, message and retry policy through', () => {
     const pattern = IamEventPattern.cisPolicyChanges();
-    const { template } = alertingIn(newStack(), {
+    const { alerting, template } = alertingIn(newStack(), {
       emails: [EMAIL],
       pattern,
       ruleName: 'cis-policy-changes',
@@ -355,19 +563,27 @@ describe('IamChangeAlerting', () => {
       retryAttempts: 10,
       maxEventAge: Duration.hours(2),
     });
-    const rule = ruleOf(template);
+    // A given name does not end with -alerts: the rule is found through the construct.
+    const rule = resourceOf(template, alerting.rule).Properties;
     expect(rule.Name).toBe('cis-policy-changes');
     expect(rule.EventPattern).toEqual(JSON.parse(pattern.toJson()));
     expect(rule.Targets[0].InputPath).toBe('$');
     expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
   });
 
-  test('sends the alarms to the given alarm topic instead', () => {
+  test('sends the pipeline alarms to the given health topic, and the alarms of the tamper rules that deliver to it to the alert topic', () => {
     const stack = newStack();
     const opsTopic = new sns.Topic(stack, 'Ops', { masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) });
-    const { template } = alertingIn(stack, { emails: [EMAIL], alarmTopic: opsTopic });
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[]) {
-      expect(alarm.Properties.AlarmActions).toEqual([stack.resolve(opsTopic.topicArn)]);
+    const { template, alerting } = alertingIn(stack, { emails: [EMAIL], healthTopic: AlertTopic.existing(opsTopic) });
+    expect(alerting.healthTopic).toBe(opsTopic);
+    const { watching } = tamperRoutesOf(template);
+    const toAlertTopic = new Set(watching.flatMap((route) => route.alarms).map((alarm) => alarm.id));
+    expect(toAlertTopic.size).toBe(6);
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as Array<[string, any]>;
+    expect(alarms).toHaveLength(12);
+    for (const [logicalId, alarm] of alarms) {
+      const expected = toAlertTopic.has(logicalId) ? alerting.topic.topicArn : opsTopic.topicArn;
+      expect(alarm.Properties.AlarmActions).toEqual([stack.resolve(expected)]);
     }
   });
 });
