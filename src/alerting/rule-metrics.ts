@@ -39,7 +39,9 @@ function plainRuleName(ruleName: string): string {
  * a queue's depth) publish such metrics only when they are not zero, so missing data is not
  * breaching.
  */
-export function failureCountAlarm(scope: Construct, id: string, metric: cloudwatch.IMetric, description: string, alarmName?: string): cloudwatch.Alarm {
+export function failureCountAlarm(
+  scope: Construct, id: string, metric: cloudwatch.IMetric, description: string, alarmName?: string,
+): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, id, {
     alarmName,
     metric,

@@ -51,6 +51,8 @@ const LONGEST: Record<keyof WatchedResources, number> = {
 
 /** One kind of watched resource: the calls that switch it off, as `$or` branches inside `detail`. */
 interface TamperGroup {
+  /** What it watches, in rule names: `trail`, `rules`, `topics`, `keys`. */
+  readonly kind: string;
   readonly source: string;
   readonly eventSource: string;
   readonly branches: Record<string, unknown>[];
@@ -61,6 +63,7 @@ function groupsOf(watched: WatchedResources): TamperGroup[] {
   const trails = watched.trails ?? [];
   if (trails.length > 0) {
     groups.push({
+      kind: 'trail',
       source: 'aws.cloudtrail',
       eventSource: 'cloudtrail.amazonaws.com',
       branches: [
@@ -80,10 +83,11 @@ function groupsOf(watched: WatchedResources): TamperGroup[] {
     eventsBranches.push({ eventName: ['PutPermission', 'RemovePermission'], requestParameters: { eventBusName: buses } });
     eventsBranches.push({ eventName: ['DeleteEventBus', 'UpdateEventBus'], requestParameters: { name: buses } });
   }
-  if (eventsBranches.length > 0) groups.push({ source: 'aws.events', eventSource: 'events.amazonaws.com', branches: eventsBranches });
+  if (eventsBranches.length > 0) groups.push({ kind: 'rules', source: 'aws.events', eventSource: 'events.amazonaws.com', branches: eventsBranches });
   const topics = watched.topicArns ?? [];
   if (topics.length > 0) {
     groups.push({
+      kind: 'topics',
       source: 'aws.sns',
       eventSource: 'sns.amazonaws.com',
       branches: [
@@ -96,6 +100,7 @@ function groupsOf(watched: WatchedResources): TamperGroup[] {
   const keys = watched.keys ?? [];
   if (keys.length > 0) {
     groups.push({
+      kind: 'keys',
       source: 'aws.kms',
       eventSource: 'kms.amazonaws.com',
       branches: [
@@ -132,7 +137,7 @@ function longest(watched: WatchedResources): WatchedResources {
   };
 }
 
-/** A tamper pattern and the kind of resource it watches (`cloudtrail`, `events`, `sns`, `kms`, or their `-` list). */
+/** A tamper pattern and the kind of resource it watches (`trail`, `rules`, `topics`, `keys`, or their `-` list). */
 export interface TamperPattern {
   readonly kind: string;
   readonly pattern: Record<string, unknown>;
@@ -147,7 +152,7 @@ export interface TamperPattern {
 export function tamperPatterns(scope: IConstruct, watched: WatchedResources, together: boolean): TamperPattern[] {
   const groups = groupsOf(watched);
   const worst = groupsOf(longest(watched));
-  const kinds = groups.map(g => g.source.replace(/^aws\./, ''));
+  const kinds = groups.map(g => g.kind);
   const built = together
     ? [{ kind: kinds.join('-'), pattern: anyOf(groups.map(patternOf)), worst: anyOf(worst.map(patternOf)) }]
     : groups.map((g, i) => ({ kind: kinds[i], pattern: patternOf(g), worst: patternOf(worst[i]) }));
@@ -201,10 +206,10 @@ export class TamperAlerts extends Construct {
     super(scope, id);
     const watched = tamperPatterns(this, props.watched, false);
     // Trail and rule calls share a rule (their patterns are short); topics and keys get one each.
-    const control = watched.filter(w => w.kind === 'cloudtrail' || w.kind === 'events');
+    const control = watched.filter(w => w.kind === 'trail' || w.kind === 'rules');
     const routes = [
       ...(control.length > 0 ? [{ kind: control.map(c => c.kind).join('-'), pattern: anyOf(control.map(c => c.pattern)) }] : []),
-      ...watched.filter(w => w.kind !== 'cloudtrail' && w.kind !== 'events'),
+      ...watched.filter(w => w.kind !== 'trail' && w.kind !== 'rules'),
     ].map(w => ({ ...w, topic: props.healthTopic, other: props.alertTopic, about: 'tampering with the IAM alert pipeline' }));
     const healthPath = tamperPatterns(this, props.healthPath, true);
     routes.push(...healthPath.map(w => ({

@@ -84,16 +84,16 @@ describe('IamChangeAlerting', () => {
       expect(rule.Description).toBe(`IAM change alerts: ${IamEventPattern.changes().description}`);
     });
 
-    test('names its six rules with one prefix: -alerts, -heartbeat, three tamper rules (-tamper-cloudtrail-events, -tamper-sns, -tamper-kms) and -tamper-health', () => {
+    test('names its six rules with one prefix: -alerts, -heartbeat, three tamper rules (-tamper-trail-rules, -tamper-topics, -tamper-keys) and -tamper-health', () => {
       const { template } = alertingIn(newStack());
       const names = Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.Name);
       expect(names.sort()).toEqual([
         'TestStack-IamAlerts-E2F48D97-alerts',
         'TestStack-IamAlerts-E2F48D97-heartbeat',
-        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
         'TestStack-IamAlerts-E2F48D97-tamper-health',
-        'TestStack-IamAlerts-E2F48D97-tamper-kms',
-        'TestStack-IamAlerts-E2F48D97-tamper-sns',
+        'TestStack-IamAlerts-E2F48D97-tamper-keys',
+        'TestStack-IamAlerts-E2F48D97-tamper-topics',
+        'TestStack-IamAlerts-E2F48D97-tamper-trail-rules',
       ]);
     });
 
@@ -130,9 +130,9 @@ describe('IamChangeAlerting', () => {
       expect(alerting.trailArn).toBe(alerting.trail!.trailArn);
       expect(alerting.healthRules.map((rule) => resourceOf(template, rule).Properties.Name)).toEqual([
         'TestStack-IamAlerts-E2F48D97-heartbeat',
-        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
-        'TestStack-IamAlerts-E2F48D97-tamper-sns',
-        'TestStack-IamAlerts-E2F48D97-tamper-kms',
+        'TestStack-IamAlerts-E2F48D97-tamper-trail-rules',
+        'TestStack-IamAlerts-E2F48D97-tamper-topics',
+        'TestStack-IamAlerts-E2F48D97-tamper-keys',
         'TestStack-IamAlerts-E2F48D97-tamper-health',
       ]);
       expect(resourceOf(template, alerting.heartbeatAlarm!).Properties.MetricName).toBe('Invocations');
@@ -189,9 +189,9 @@ describe('IamChangeAlerting', () => {
       });
       expect(watching.map((route) => route.alarms.length)).toEqual([2, 2, 2]);
       expect(watching.map((route) => route.rule.name)).toEqual([
-        'TestStack-IamAlerts-E2F48D97-tamper-cloudtrail-events',
-        'TestStack-IamAlerts-E2F48D97-tamper-sns',
-        'TestStack-IamAlerts-E2F48D97-tamper-kms',
+        'TestStack-IamAlerts-E2F48D97-tamper-trail-rules',
+        'TestStack-IamAlerts-E2F48D97-tamper-topics',
+        'TestStack-IamAlerts-E2F48D97-tamper-keys',
       ]);
       expect(topicPolicyStatementsOfTopic(template, alerting.topic)).toEqual([
         {
@@ -211,9 +211,9 @@ describe('IamChangeAlerting', () => {
           Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(alerting.rule.ruleArn) } },
         },
         // The tamper rules deliver to the health topic, so their delivery alarms go to the alert topic.
-        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmscloudtraileventsEDF61EEB', watching[0].alarms),
-        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmssns74FD6D1E', watching[1].alarms),
-        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmskmsC15447F2', watching[2].alarms),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmstrailrulesC6527CD8', watching[0].alarms),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmstopics733D985D', watching[1].alarms),
+        alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmskeys621B4A9D', watching[2].alarms),
         {
           Sid: 'AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulehealth331EACB4',
           Effect: 'Allow',
@@ -259,9 +259,9 @@ describe('IamChangeAlerting', () => {
         },
         alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsDeliveryAlarms10E9D6D1', alarmArns(alerting.deliveryAlarms.alarms)),
         alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthHeartbeatMonitorE8ADEA29', alarmArns([alerting.heartbeatAlarm!])),
-        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulecloudtrailevents19679DE8', watching[0].rule),
-        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulesns1679FDF2', watching[1].rule),
-        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulekms5BC8E3F1', watching[2].rule),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRuletrailrules0DCE5A00', watching[0].rule),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRuletopicsFBF5DAF0', watching[1].rule),
+        rulePublish('AllowPublishFromRuleTestStackIamAlertsHealthTamperAlertsRulekeysDFC0496B', watching[2].rule),
         alarmsPublish('AllowPublishFromAlarmsOfTestStackIamAlertsHealthTamperAlertsDeliveryAlarmshealth43177D25', healthPath.alarms.map(arnOf)),
       ]);
     });
@@ -315,9 +315,9 @@ describe('IamChangeAlerting', () => {
       });
       expect(allows).toEqual([
         sendFrom('AllowSendFromRuleTestStackIamAlertsRuleF5B767A8', stack.resolve(alerting.rule.ruleArn)),
-        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulecloudtrailevents19679DE8', arnOf(watching[0].rule)),
-        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulesns1679FDF2', arnOf(watching[1].rule)),
-        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulekms5BC8E3F1', arnOf(watching[2].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRuletrailrules0DCE5A00', arnOf(watching[0].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRuletopicsFBF5DAF0', arnOf(watching[1].rule)),
+        sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulekeysDFC0496B', arnOf(watching[2].rule)),
         sendFrom('AllowSendFromRuleTestStackIamAlertsHealthTamperAlertsRulehealth331EACB4', arnOf(healthPath.rule)),
       ]);
     });

@@ -334,7 +334,7 @@ describe('PipelineHealth.monitor() (the default)', () => {
       const trailName = alerting.trail!.trailName;
       const trails = [trailArn, trailName];
       expect(trailArn).toEqual({ 'Fn::Join': ['', ['arn:', PARTITION, `:cloudtrail:us-east-1:111111111111:trail/${trailName}`]] });
-      const rule = ruleProperties(template, `${PREFIX}-tamper-cloudtrail-events`);
+      const rule = ruleProperties(template, `${PREFIX}-tamper-trail-rules`);
       expect(rule.EventPattern).toEqual({
         $or: [
           apiCallPattern('aws.cloudtrail', 'cloudtrail.amazonaws.com', {
@@ -358,7 +358,7 @@ describe('PipelineHealth.monitor() (the default)', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
       const topics = [stack.resolve(alerting.topic.topicArn), stack.resolve(alerting.healthTopic.topicArn)];
-      const rule = ruleProperties(template, `${PREFIX}-tamper-sns`);
+      const rule = ruleProperties(template, `${PREFIX}-tamper-topics`);
       expect(rule.EventPattern).toEqual(apiCallPattern('aws.sns', 'sns.amazonaws.com', {
         $or: [
           { eventName: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'], requestParameters: { topicArn: topics } },
@@ -372,7 +372,7 @@ describe('PipelineHealth.monitor() (the default)', () => {
       const stack = newStack();
       const { alerting, template } = alertingIn(stack);
       const keyArns = [stack.resolve(alerting.topicKey!.keyArn), stack.resolve(alerting.healthTopic.masterKey!.keyArn), heartbeatLogKeyArn(template)];
-      const rule = ruleProperties(template, `${PREFIX}-tamper-kms`);
+      const rule = ruleProperties(template, `${PREFIX}-tamper-keys`);
       expect(rule.EventPattern).toEqual(apiCallPattern('aws.kms', 'kms.amazonaws.com', {
         eventName: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
         resources: { ARN: keyArns },
@@ -417,7 +417,7 @@ describe('PipelineHealth.monitor() (the default)', () => {
 
     test('a rule name given as ruleName, which does not start with the prefix, is watched by that name too', () => {
       const { template } = alertingIn(newStack(), { emails: [EMAIL], ruleName: 'cis-policy-changes' });
-      const rule = ruleProperties(template, `${PREFIX}-tamper-cloudtrail-events`);
+      const rule = ruleProperties(template, `${PREFIX}-tamper-trail-rules`);
       const rules = [{ prefix: `${PREFIX}-` }, 'cis-policy-changes'];
       expect(rule.EventPattern.$or[1]).toEqual(apiCallPattern('aws.events', 'events.amazonaws.com', {
         $or: [
@@ -430,7 +430,7 @@ describe('PipelineHealth.monitor() (the default)', () => {
     test('an existing trail in the stack region is watched by its ARN and its name', () => {
       const arn = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/management-events';
       const { template } = alertingIn(newStack(), { emails: [EMAIL], trail: AlertTrail.existing(arn) });
-      const rule = ruleProperties(template, `${PREFIX}-tamper-cloudtrail-events`);
+      const rule = ruleProperties(template, `${PREFIX}-tamper-trail-rules`);
       expect(rule.EventPattern.$or[0]).toEqual(apiCallPattern('aws.cloudtrail', 'cloudtrail.amazonaws.com', {
         $or: [
           { eventName: ['StopLogging', 'DeleteTrail', 'UpdateTrail'], requestParameters: { name: [arn, 'management-events'] } },
@@ -448,14 +448,14 @@ describe('PipelineHealth.monitor() (the default)', () => {
         + 'PutEventSelectors on it; this stack is in us-east-1, so its tamper alerts cannot see those calls\\..*'
         + 'cdk-iam-change-alerts:trailTamperAlertsElsewhere'));
       expect(ruleNamesOf(template)).toEqual([
-        `${PREFIX}-alerts`, `${PREFIX}-heartbeat`, `${PREFIX}-tamper-events`, `${PREFIX}-tamper-health`, `${PREFIX}-tamper-kms`, `${PREFIX}-tamper-sns`,
+        `${PREFIX}-alerts`, `${PREFIX}-heartbeat`, `${PREFIX}-tamper-health`, `${PREFIX}-tamper-keys`, `${PREFIX}-tamper-rules`, `${PREFIX}-tamper-topics`,
       ]);
-      expect(JSON.stringify(ruleProperties(template, `${PREFIX}-tamper-events`).EventPattern)).not.toContain('cloudtrail');
+      expect(JSON.stringify(ruleProperties(template, `${PREFIX}-tamper-rules`).EventPattern)).not.toContain('cloudtrail');
     });
 
     test('the organization trail is not watched: the pipeline watches only trails it can name', () => {
       const { template } = alertingIn(newStack(), { emails: [EMAIL], trail: AlertTrail.organizationTrail() });
-      expect(ruleNamesOf(template)).toContain(`${PREFIX}-tamper-events`);
+      expect(ruleNamesOf(template)).toContain(`${PREFIX}-tamper-rules`);
       expect(JSON.stringify(Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.EventPattern)))
         .not.toContain('aws.cloudtrail');
     });

@@ -151,7 +151,7 @@ describe('preview', () => {
     expect(Object.keys(output).sort()).toEqual(['eventCount', 'eventProblems', 'eventSource', 'rules', 'templateProblems', 'templates']);
     // Only the alert rule matches the CreateUser call: the heartbeat and tamper rules of the stack match none.
     expect(output.rules.map((r: any) => [r.ruleName.replace(/^IamAlerts-C9AD2349-/, ''), r.matches.length]))
-      .toEqual([['alerts', 1], ['heartbeat', 0], ['tamper-cloudtrail-events', 0], ['tamper-sns', 0], ['tamper-kms', 0], ['tamper-health', 0]]);
+      .toEqual([['alerts', 1], ['heartbeat', 0], ['tamper-trail-rules', 0], ['tamper-topics', 0], ['tamper-keys', 0], ['tamper-health', 0]]);
     expect(alertRule(output).matches).toEqual([{
       label: `${path.join(FIXTURES, 'create-user-event.json')}#1`,
       summary: 'CreateUser by arn:aws:iam::229654561268:user/christophe at 2024-08-01T13:33:28Z',

@@ -137,7 +137,7 @@ describe('CrossAccountAlertBus with member rollout: StackSet member rules under 
     central = previews.filter((p) => !p.template.endsWith('member template'));
   });
 
-  /** The rule names without the construct's unique prefix: `forward`, `alerts1`, `tamper-sns`, ... */
+  /** The rule names without the construct's unique prefix: `forward`, `alerts1`, `tamper-topics`, ... */
   const kinds = (rules: RulePreview[]) => rules.map((p) => p.ruleName!.replace(/^.*-[0-9A-F]{8}-/, ''));
 
   test('each member rule, forwarding or health, exists in the StackSet\'s regions where its condition holds', () => {
@@ -169,9 +169,9 @@ describe('CrossAccountAlertBus with member rollout: StackSet member rules under 
   test('the central tamper rules, on the default bus, receive the central account\'s own events and match neither', () => {
     const onDefault = central.filter((p) => p.eventBus === 'default');
     expect(onDefault.map((p) => [kinds([p])[0], p.receivesFrom, p.problems, p.eventsChecked, p.matched])).toEqual([
-      ['tamper-events', [], [], 2, 0],
-      ['tamper-sns', [], [], 2, 0],
-      ['tamper-kms', [], [], 2, 0],
+      ['tamper-rules', [], [], 2, 0],
+      ['tamper-topics', [], [], 2, 0],
+      ['tamper-keys', [], [], 2, 0],
       ['tamper-health', [], [], 2, 0],
     ]);
   });

@@ -64,7 +64,7 @@ describe('a synthesized IamChangeAlerting stack', () => {
 
   test('its rules are named with one prefix: the alert rule, the heartbeat rule, a tamper rule per kind of resource and one for the health path', () => {
     expect(previews.map((p) => p.ruleName)).toEqual([`${PREFIX}-alerts`, `${PREFIX}-heartbeat`,
-      `${PREFIX}-tamper-cloudtrail-events`, `${PREFIX}-tamper-sns`, `${PREFIX}-tamper-kms`, `${PREFIX}-tamper-health`]);
+      `${PREFIX}-tamper-trail-rules`, `${PREFIX}-tamper-topics`, `${PREFIX}-tamper-keys`, `${PREFIX}-tamper-health`]);
   });
 
   test('its alert rule is read with the environment of the cloud assembly', () => {
@@ -177,7 +177,7 @@ describe('a synthesized IamChangeAlerting stack', () => {
     });
     const withHeartbeat = previewRules((await loadTemplates(path.dirname(rule.template))).templates, [heartbeat]);
     expect(withHeartbeat.map((p) => [p.ruleName!.slice(PREFIX.length + 1), p.delivered])).toEqual([
-      ['alerts', 0], ['heartbeat', 1], ['tamper-cloudtrail-events', 0], ['tamper-sns', 0], ['tamper-kms', 0], ['tamper-health', 0],
+      ['alerts', 0], ['heartbeat', 1], ['tamper-trail-rules', 0], ['tamper-topics', 0], ['tamper-keys', 0], ['tamper-health', 0],
     ]);
   });
 
@@ -187,10 +187,10 @@ describe('a synthesized IamChangeAlerting stack', () => {
       requestParameters: { name: `${PREFIX}-alerts` },
     });
     const previewed = previewRules((await loadTemplates(path.dirname(rule.template))).templates, [disable]);
-    expect(previewed.filter((p) => p.delivered > 0).map((p) => p.ruleName)).toEqual([`${PREFIX}-tamper-cloudtrail-events`]);
+    expect(previewed.filter((p) => p.delivered > 0).map((p) => p.ruleName)).toEqual([`${PREFIX}-tamper-trail-rules`]);
     const [tamper] = previewed.filter((p) => p.delivered > 0);
     const lines = tamper.matches[0].messages[0].text!.split('\n');
-    expect([tamper.targets[0].destination, lines[0], lines.includes(`"Matched by EventBridge rule: ${PREFIX}-tamper-cloudtrail-events"`)]).toEqual([
+    expect([tamper.targets[0].destination, lines[0], lines.includes(`"Matched by EventBridge rule: ${PREFIX}-tamper-trail-rules"`)]).toEqual([
       expect.stringMatching(/^Ref IamAlertsHealthTopic[0-9A-F]{8} /),
       '"IAM alert pipeline tampering: DisableRule on events.amazonaws.com in account 111111111111, region us-east-1"',
       true,

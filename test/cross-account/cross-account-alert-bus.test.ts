@@ -82,7 +82,7 @@ describe('organization-wide bus', () => {
 
   // Alert rules, one per pattern; the heartbeat monitor; tamper rules on the default bus, one per kind of
   // watched resource and one for the health path; the rules on member alarms and member tampering.
-  const RULE_SUFFIXES = ['alerts1', 'alerts2', 'heartbeat', 'tamper-events', 'tamper-sns', 'tamper-kms', 'tamper-health', 'member-alarms', 'member-tamper'];
+  const RULE_SUFFIXES = ['alerts1', 'alerts2', 'heartbeat', 'tamper-rules', 'tamper-topics', 'tamper-keys', 'tamper-health', 'member-alarms', 'member-tamper'];
   /** Every rule but the heartbeat monitor (which writes to its log group) publishes to a topic. */
   const PUBLISHING = RULE_SUFFIXES.filter(s => s !== 'heartbeat');
   /** Alerts, and tampering with the health path, go to the alert topic; the pipeline's own failures to the health topic. */

@@ -53,7 +53,7 @@ function resourcesOf(template: any, type: string): any[] {
 
 /**
  * The EventBridge rules of a template by kind: each rule's explicit Name without the unique prefix
- * the construct gives all its rule names (`alerts`, `heartbeat`, `tamper-sns`, `forward`, ...).
+ * the construct gives all its rule names (`alerts`, `heartbeat`, `tamper-topics`, `forward`, ...).
  */
 function rulesByKind(template: any): Record<string, any> {
   const rules: Record<string, any> = {};
@@ -85,9 +85,9 @@ describe('examples/single-account', () => {
     expect(rules.map((r) => r.Properties.Name)).toEqual([
       'IamChangeAlerts-IamAlerts-7B9C693B-alerts',
       'IamChangeAlerts-IamAlerts-7B9C693B-heartbeat',
-      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-cloudtrail-events',
-      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-sns',
-      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-kms',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-trail-rules',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-topics',
+      'IamChangeAlerts-IamAlerts-7B9C693B-tamper-keys',
       'IamChangeAlerts-IamAlerts-7B9C693B-tamper-health',
     ]);
   });
@@ -109,7 +109,7 @@ describe('examples/single-account', () => {
     expect(rules.heartbeat.Properties.EventPattern).toEqual({ ...heartbeatEventPattern(), account: [{ Ref: 'AWS::AccountId' }] });
     expect(JSON.stringify(rules.heartbeat.Properties.Targets[0].Arn)).toMatch(/:log-group:",\{"Ref":"IamAlertsHealthHeartbeatMonitorLog[0-9A-F]{8}"\}/);
     expect(Object.fromEntries(Object.entries(rules).filter(([kind]) => kind.startsWith('tamper-')).map(([kind, rule]) => [kind, rule.Properties.Targets[0].Arn.Ref.replace(/[0-9A-F]{8}$/, '')])))
-      .toEqual({ 'tamper-cloudtrail-events': 'IamAlertsHealthTopic', 'tamper-sns': 'IamAlertsHealthTopic', 'tamper-kms': 'IamAlertsHealthTopic', 'tamper-health': 'IamAlertsTopic' });
+      .toEqual({ 'tamper-trail-rules': 'IamAlertsHealthTopic', 'tamper-topics': 'IamAlertsHealthTopic', 'tamper-keys': 'IamAlertsHealthTopic', 'tamper-health': 'IamAlertsTopic' });
   });
 
   test('the topic is encrypted with its own key and emails the security team', () => {
@@ -145,9 +145,9 @@ describe('examples/organization', () => {
         ['alerts1', 'OrgAlertsBus'],
         ['alerts2', 'OrgAlertsBus'],
         ['heartbeat', 'OrgAlertsBus'],
-        ['tamper-events', 'default'],
-        ['tamper-sns', 'default'],
-        ['tamper-kms', 'default'],
+        ['tamper-rules', 'default'],
+        ['tamper-topics', 'default'],
+        ['tamper-keys', 'default'],
         ['tamper-health', 'default'],
         ['member-alarms', 'OrgAlertsBus'],
         ['member-tamper', 'OrgAlertsBus'],

@@ -218,7 +218,7 @@ export const FAILURE_MODES: FailureMode[] = [
   {
     failure: 'Tamper rule disabled or deleted',
     deployment: 'Single account',
-    signals: [{ kind: 'tamper alert', where: 'single', call: ruleCall('single', '-tamper-cloudtrail-events', 'DeleteRule'), topic: 'alert topic' }],
+    signals: [{ kind: 'tamper alert', where: 'single', call: ruleCall('single', '-tamper-trail-rules', 'DeleteRule'), topic: 'alert topic' }],
   },
   {
     failure: 'Health topic deleted (`DeleteTopic`)',
