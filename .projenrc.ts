@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
@@ -11,12 +12,14 @@ const MIN_CDK_VERSION = '2.257.0';
 const JSII_VERSION = '~6.0.0';
 const TYPESCRIPT_VERSION = '~6.0.3';
 
-/** Node.js 20 is end-of-life and jsii says so on every call (the variable lists the majors to keep quiet about). The build also runs on Node.js 22. */
-const QUIET_JSII = {
-  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
-  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
-  JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION: '1',
-};
+/**
+ * Node.js 20 is end-of-life and jsii says so on every call (one variable lists the majors to keep
+ * quiet about). The build also runs on Node.js 22. One list, shared with scripts/toolchain.sh.
+ */
+const QUIET_JSII = Object.fromEntries(readFileSync('scripts/quiet-jsii.env', 'utf8').split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'))
+  .map((line) => line.split('=', 2) as [string, string]));
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-iam-change-alerts',
@@ -148,6 +151,13 @@ project.addTask('bench:engine', {
 // are plain npm scripts that install what they need, not projen tasks.
 project.package.setScript('test:all', 'bash scripts/test-all.sh');
 project.package.setScript('demo', 'bash scripts/demo.sh');
+
+// The GitHub build runs the same full test command as .ci/run, after projen's build and package.
+project.buildWorkflow?.addPostBuildSteps(
+  { name: 'Set up Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
+  { name: 'Set up Java 25 (the event-ruler harness)', uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': '25' } },
+  { name: 'The full test suite, as .ci/run runs it', run: 'bash .ci/run' },
+);
 
 project.npmignore?.exclude('/scripts/', '/tools/', '/bench/', '/test-python/', '/examples/', '/.ci/');
 

@@ -33,7 +33,8 @@ need_node_modules() {
   fi
 }
 
-# Quiet jsii's Node.js end-of-life banner (it lists the majors to keep quiet about).
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
-export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+# Quiet jsii's Node.js end-of-life banner: the one list that .projenrc.ts also reads.
+set -a
+# shellcheck source=scripts/quiet-jsii.env
+source "$(dirname "${BASH_SOURCE[0]}")/quiet-jsii.env"
+set +a
