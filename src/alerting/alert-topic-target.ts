@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlertMessage } from './alert-message';
+import { deadLetterQueueStatement } from './dead-letter-queue-statement';
 import { eventBridgePublishesWithKey } from './key-policy-statements';
 import { checkTargetRetryPolicy } from './target-retry-policy';
 import { invalidInput } from '../identifiers/invalid-input';
@@ -122,14 +123,7 @@ export class AlertTopicTarget implements events.IRuleTarget {
     const queue = this.props.deadLetterQueue;
     if (queue) {
       requireSameEnvironment(rule, 'dead-letter queue', queue.env);
-      const send = queue.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `AllowSendFromRule${ruleId}`,
-        effect: iam.Effect.ALLOW,
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [queue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-      }));
+      const send = queue.addToResourcePolicy(deadLetterQueueStatement(rule, queue));
       if (!send.statementAdded) {
         Annotations.of(rule).addWarningV2('cdk-iam-change-alerts:addQueuePolicyManually',
           `The dead-letter queue ${queue.queueArn} is not defined in this CDK app, so its policy cannot be changed here. `

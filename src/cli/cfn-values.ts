@@ -1,4 +1,5 @@
 import { isJsonObject, JsonObject } from './cloudtrail-envelope';
+import { partitionOfRegion, urlSuffixOfPartition } from '../identifiers/regions';
 
 /**
  * Evaluating CloudFormation intrinsic functions offline, as far as a synthesized template allows.
@@ -147,11 +148,12 @@ export class TemplateValues {
       case 'AWS::StackName': return this.sources.stackName ?? new UnresolvedValue('Ref AWS::StackName');
       case 'AWS::Partition': {
         const region = this.regionValue();
-        return region === undefined ? new UnresolvedValue('Ref AWS::Partition') : partitionOf(region);
+        return region === undefined ? new UnresolvedValue('Ref AWS::Partition') : partitionOfRegion(region);
       }
       case 'AWS::URLSuffix': {
         const region = this.regionValue();
-        return region === undefined ? new UnresolvedValue('Ref AWS::URLSuffix') : region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+        const suffix = region === undefined ? undefined : urlSuffixOfPartition(partitionOfRegion(region));
+        return suffix ?? new UnresolvedValue('Ref AWS::URLSuffix');
       }
       default: break;
     }
@@ -327,12 +329,7 @@ export function withPlaceholders(value: unknown, uses: UnresolvedUse[], path = '
   return value;
 }
 
-/** The partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud (US), else `aws`. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
+/** The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, ...): `partitionOfRegion`. */
 
 function isIntrinsicName(key: string): boolean {
   return key === 'Ref' || key.startsWith('Fn::');

@@ -130,7 +130,7 @@ Examples:
         : 'Lists the IAM API operations event patterns match, and the changes they miss.')
       .argument('[files...]', 'event pattern files (JSON); - reads standard input')
       .option('-p, --preset <name>', 'an IamEventPattern preset; repeatable', collect, [])
-      .option('--max-length <n>', 'pattern length quota in characters (EventBridge default 2048; adjustable)', positiveInteger, DEFAULT_MAX_PATTERN_LENGTH)
+      .option('--max-length <n>', `pattern length quota in characters (EventBridge default ${DEFAULT_MAX_PATTERN_LENGTH}; adjustable)`, positiveInteger, DEFAULT_MAX_PATTERN_LENGTH)
       .option('--json', 'print the result as JSON')
       .option('--no-color', 'no colour')
       .addHelpText('after', `

@@ -1,11 +1,12 @@
 import { PatternChoice } from './pattern-source';
 import { Palette } from './terminal';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
+import { DEFAULT_MAX_PATTERN_LENGTH } from '../patterns/engine/pattern-check';
 import { IamOperations } from '../patterns/iam-operations';
 import { PatternExplanation } from '../patterns/pattern-explanation';
 
 /** EventBridge's default quota for an event pattern, in characters. */
-export const DEFAULT_MAX_PATTERN_LENGTH = 2048;
+export { DEFAULT_MAX_PATTERN_LENGTH };
 
 /** Which IAM operations a pattern matches (PatternExplanation, as data). */
 export interface ExplanationData {

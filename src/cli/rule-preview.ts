@@ -1,6 +1,7 @@
-import { partitionOf, TemplateValues, TemplateValueSources, UnresolvedUse, UnresolvedValue, withPlaceholders } from './cfn-values';
+import { TemplateValues, TemplateValueSources, UnresolvedUse, UnresolvedValue, withPlaceholders } from './cfn-values';
 import { isJsonObject, isReadOnlyManagementEvent, JsonObject, principalOf } from './cloudtrail-envelope';
 import { LoadedTemplate } from './template-files';
+import { partitionOfRegion } from '../identifiers/regions';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
 import { InputTransformerProps, InputTransformerRenderer } from '../patterns/engine/input-transformer';
 import { evaluateInputPath, parseInputPath } from '../patterns/engine/input-transformer-path';
@@ -527,7 +528,7 @@ class RuleEvaluation {
     const region = this.loaded.region ?? (typeof event.region === 'string' ? event.region : 'us-east-1');
     const account = this.loaded.account ?? (typeof event.account === 'string' ? event.account : '123456789012');
     const bus = busName !== undefined && busName !== 'default' ? `${busName}/` : '';
-    return `arn:${partitionOf(region)}:events:${region}:${account}:rule/${bus}${ruleName}`;
+    return `arn:${partitionOfRegion(region)}:events:${region}:${account}:rule/${bus}${ruleName}`;
   }
 
   private notDeliveredBecause(event: JsonObject): string | undefined {

@@ -1,8 +1,9 @@
-import { CfnCondition, Duration, Names } from 'aws-cdk-lib';
+import { CfnCondition, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { addConditionalQueueStatement } from './conditional-queue-statements';
+import { deadLetterQueueStatement } from '../alerting/dead-letter-queue-statement';
 import { checkTargetRetryPolicy } from '../alerting/target-retry-policy';
 
 /** Options of the central bus target. */
@@ -41,17 +42,7 @@ export class CentralBusTarget implements events.IRuleTarget {
     const { retryAttempts, maxEventAge } = this.options;
     checkTargetRetryPolicy(rule, retryAttempts, maxEventAge);
 
-    const ruleArn = events.CfnRule.arnForRule(rule);
-    // EventBridge documents aws:SourceArn = the rule's ARN for its dead-letter queue's policy:
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms
-    const allowSend = new iam.PolicyStatement({
-      sid: `AllowSendFromRule${Names.nodeUniqueId(rule.node)}`,
-      effect: iam.Effect.ALLOW,
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [this.options.deadLetterQueue.queueArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-    });
+    const allowSend = deadLetterQueueStatement(rule, this.options.deadLetterQueue);
     if (this.options.ruleCondition) {
       addConditionalQueueStatement(this.options.deadLetterQueue, this.options.ruleCondition, allowSend);
     } else {

@@ -9,6 +9,7 @@ import { AlertMessage } from '../alerting/alert-message';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
 import { invalidInput } from '../identifiers/invalid-input';
 import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
+import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from '../patterns/engine/pattern-check';
 
 /**
  * Tamper alerts: the CloudTrail records of calls that switch the pipeline off or blind it,
@@ -34,9 +35,6 @@ export interface WatchedResources {
 }
 
 const API_CALL = 'AWS API Call via CloudTrail';
-
-/** EventBridge's default quota for the length of an event pattern. */
-const MAX_PATTERN_LENGTH = 2048;
 
 /** Longest values, for the deployed length of a pattern whose values are known only at deployment. */
 const ARN_HEAD = 'arn:aws-iso-b::us-isob-east-1:123456789012:'.length;

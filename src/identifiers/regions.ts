@@ -26,6 +26,21 @@ const GLOBAL_EVENTS_REGION: Record<string, string> = {
   'aws-cn': 'cn-north-1',
 };
 
+/**
+ * The domain suffix of service endpoints (CloudFormation's `AWS::URLSuffix`), per partition; the
+ * values of aws-cdk-lib's region facts (`RegionInfo.get(region).domainSuffix`).
+ */
+const URL_SUFFIX: Record<string, string> = {
+  'aws': 'amazonaws.com',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+
 /** Partitions in which an event bus in another region is not a valid rule target. */
 const NO_CROSS_REGION_BUS_TARGETS = new Set(['aws-us-gov', 'aws-cn']);
 
@@ -39,6 +54,14 @@ export function partitionOfRegion(region: string): string {
   if (region.startsWith('us-isof-')) return 'aws-iso-f';
   if (region.startsWith('eusc-')) return 'aws-eusc';
   return 'aws';
+}
+
+/**
+ * The domain suffix of service endpoints in `partition` (`amazonaws.com`, `amazonaws.com.cn`, ...),
+ * or undefined for a partition not known here. Every partition `partitionOfRegion` returns is known.
+ */
+export function urlSuffixOfPartition(partition: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(URL_SUFFIX, partition) ? URL_SUFFIX[partition] : undefined;
 }
 
 /** Whether `value` is spelled like an AWS partition (`aws` or `aws-*`). */

@@ -1,12 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { EventPatternMatcher } from './engine/event-pattern-matcher';
+import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from './engine/pattern-check';
 import { IamOperations } from './iam-operations';
 import { parsePrincipal, PrincipalMatch, validateAccountId } from './iam-principal';
 import { anythingButMatcher, compressExactGlobs, dedupeGlobs, FieldMatcher, GlobKind, subtractGlobs, ValueGlob } from './iam-value-glob';
-
-/** EventBridge's default quota for the length of an event pattern. */
-const MAX_PATTERN_LENGTH = 2048;
 
 const API_CALL = 'AWS API Call via CloudTrail';
 const CONSOLE_ACTION = 'AWS Console Action via CloudTrail';

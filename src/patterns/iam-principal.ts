@@ -12,10 +12,10 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { GlobKind, ValueGlob } from './iam-value-glob';
+import { isAccountId } from '../identifiers/organizations';
 
 /** IAM user, role, session and root ARNs of any partition; globs may use `*`. */
 const PRINCIPAL_ARN = /^arn:(aws(?:-[a-z]+)*|\*):(iam|sts|\*)::([0-9*]+):([A-Za-z0-9+=,.@_/*-]+)$/;
-const ACCOUNT_ID = /^\d{12}$/;
 /**
  * A role ARN written around tokens (`arn:${Partition}:iam::${AccountId}:role/Deploy`): encoded
  * tokens hold no `:`, `/` or `*`, and no role name resolves to text with a `/`.
@@ -68,7 +68,7 @@ export function parsePrincipal(text: string, method: string): PrincipalMatch {
       + `with only letters, digits, +=,.@_/- and * in the resource). ${fix}`);
   }
   const [, partition, service, account, resource] = m;
-  if (!account.includes('*') && !ACCOUNT_ID.test(account)) {
+  if (!account.includes('*') && !isAccountId(account)) {
     throw new Error(`${method}: "${text}" has account id "${account}", which is not 12 digits. ${fix}`);
   }
   if (!resource.startsWith('*') && !RESOURCE_TYPES.some((t) => resource === t || resource.startsWith(t))) {
@@ -101,7 +101,7 @@ export function parsePrincipal(text: string, method: string): PrincipalMatch {
 /** Validates an account id list entry (12 digits, or an unresolved token). */
 export function validateAccountId(account: string, method: string): void {
   if (Token.isUnresolved(account)) return;
-  if (!ACCOUNT_ID.test(account)) {
+  if (!isAccountId(account)) {
     throw new Error(`${method}: "${account}" is not an AWS account id: give the 12 digits, for example "111122223333".`);
   }
 }

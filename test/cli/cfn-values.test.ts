@@ -35,6 +35,26 @@ test('pseudo parameters come from the environment; the partition and URL suffix 
     .toEqual(['111122223333', 'cn-north-1', 'aws-cn', 'amazonaws.com.cn', 'MyStack']);
 });
 
+test.each([
+  ['us-gov-west-1', 'aws-us-gov', 'amazonaws.com'],
+  ['us-iso-east-1', 'aws-iso', 'c2s.ic.gov'],
+  ['us-isob-east-1', 'aws-iso-b', 'sc2s.sgov.gov'],
+  ['eu-isoe-west-1', 'aws-iso-e', 'cloud.adc-e.uk'],
+  ['us-isof-south-1', 'aws-iso-f', 'csp.hci.ic.gov'],
+  ['eusc-de-east-1', 'aws-eusc', 'amazonaws.eu'],
+])('AWS::Partition and AWS::URLSuffix of %s are %s and %s', (region, partition, urlSuffix) => {
+  const v = values({ region });
+  expect([v.resolve({ Ref: 'AWS::Partition' }), v.resolve({ Ref: 'AWS::URLSuffix' })]).toEqual([partition, urlSuffix]);
+});
+
+test('AWS::Partition and AWS::URLSuffix follow a region given with --resolve, and are unresolved without a region', () => {
+  const given = values({ region: 'us-east-1' }, { 'AWS::Region': 'us-isob-east-1' });
+  expect(given.resolve({ 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:1:q https://sqs.${AWS::URLSuffix}' }))
+    .toBe('arn:aws-iso-b:sqs:us-isob-east-1:1:q https://sqs.sc2s.sgov.gov');
+  expect([values().resolve({ Ref: 'AWS::Partition' }), values().resolve({ Ref: 'AWS::URLSuffix' })])
+    .toEqual([new UnresolvedValue('Ref AWS::Partition'), new UnresolvedValue('Ref AWS::URLSuffix')]);
+});
+
 test('Fn::Join of known parts is a string', () => {
   const v = values({ account: '111122223333', region: 'us-east-1' });
   expect(v.resolve({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/Deploy']] }))

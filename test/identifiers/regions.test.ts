@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import {
   allGlobalEventsRegions, checkRegion, checkRegionPartition, globalEventsRegion, partitionOfRegion, supportsCrossRegionBusTargets,
+  urlSuffixOfPartition,
 } from '../../src/identifiers/regions';
 
 describe('partitions', () => {
@@ -11,6 +13,21 @@ describe('partitions', () => {
   test('maps the European Sovereign Cloud and the newer isolated regions to their partitions', () => {
     expect(['eusc-de-east-1', 'eu-isoe-west-1', 'us-isof-south-1'].map(partitionOfRegion))
       .toEqual(['aws-eusc', 'aws-iso-e', 'aws-iso-f']);
+  });
+  test('gives the endpoint domain suffix of every partition a region maps to, as aws-cdk-lib\'s region facts do', () => {
+    const regions = ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1', 'eusc-de-east-1'];
+    expect(regions.map((r) => urlSuffixOfPartition(partitionOfRegion(r)))).toEqual([
+      'amazonaws.com', 'amazonaws.com', 'amazonaws.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov', 'cloud.adc-e.uk', 'csp.hci.ic.gov', 'amazonaws.eu',
+    ]);
+    expect(regions.map((r) => urlSuffixOfPartition(partitionOfRegion(r)))).toEqual(regions.map((r) => RegionInfo.get(r).domainSuffix));
+  });
+  test('agrees with aws-cdk-lib\'s region facts on the partition of every region it knows', () => {
+    const known = RegionInfo.regions;
+    expect(known.length).toBeGreaterThan(30);
+    expect(known.filter((r) => partitionOfRegion(r.name) !== r.partition).map((r) => r.name)).toEqual([]);
+  });
+  test('has no URL suffix for a partition it does not know, nor for an inherited property name', () => {
+    expect(['aws-new', 'toString', ''].map(urlSuffixOfPartition)).toEqual([undefined, undefined, undefined]);
   });
   test('cross-region bus targets are unsupported in GovCloud and China only', () => {
     expect(['aws', 'aws-us-gov', 'aws-cn'].map(supportsCrossRegionBusTargets)).toEqual([true, false, false]);

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { evaluateInputPath, parseInputPath, PathSegment } from './input-transformer-path';
 import { isFollowedByColon, scanTemplate, TemplatePlaceholder } from './input-transformer-template';
+import { partitionOfRegion } from '../../identifiers/regions';
 
 /**
  * An EventBridge input transformer, as it appears on a rule target.
@@ -347,8 +348,7 @@ class PredefinedValues {
     if (this.context.ruleArn !== undefined) return this.context.ruleArn;
     const region = typeof this.event.region === 'string' ? this.event.region : 'us-east-1';
     const account = typeof this.event.account === 'string' ? this.event.account : '123456789012';
-    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    return `arn:${partition}:events:${region}:${account}:rule/${this.ruleName()}`;
+    return `arn:${partitionOfRegion(region)}:events:${region}:${account}:rule/${this.ruleName()}`;
   }
 
   private ingestionTime(): string {

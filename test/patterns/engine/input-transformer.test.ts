@@ -296,6 +296,17 @@ describe('predefined variables', () => {
       .toBe('"arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/example"');
   });
 
+  test.each([
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+    ['eusc-de-east-1', 'aws-eusc'],
+  ])('rule ARN default for an event from %s is in partition %s', (region, partition) => {
+    expect(render('"<aws.events.rule-arn>"', {}, { ...EVENT, region }))
+      .toBe(`"arn:${partition}:events:${region}:111122223333:rule/example"`);
+  });
+
   test('rule ARN default falls back to us-east-1 and 123456789012 for an event without them', () => {
     expect(render('"<aws.events.rule-arn>"', {}, { detail: {} })).toBe('"arn:aws:events:us-east-1:123456789012:rule/example"');
   });
