@@ -53,7 +53,7 @@ def test_the_alert_rule_matches_iam_changes(template):
 def test_the_pipeline_watches_itself_with_a_heartbeat_and_tamper_rules(template):
     prefix = _alert_rule(template)["Properties"]["Name"][: -len("alerts")]
     purposes = sorted(r["Properties"]["Name"][len(prefix):] for r in _resources(template, "AWS::Events::Rule").values())
-    assert purposes == ["alerts", "heartbeat", "tamper-trail-rules", "tamper-health", "tamper-keys", "tamper-topics"]
+    assert purposes == ["alerts", "heartbeat", "tamper-health", "tamper-keys", "tamper-topics", "tamper-trail-rules"]
     [schedule] = _resources(template, "AWS::Scheduler::Schedule").values()
     assert schedule["Properties"]["Target"]["Arn"] == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":scheduler:::aws-sdk:iam:tagRole"]]}
 

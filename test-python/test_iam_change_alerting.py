@@ -99,7 +99,7 @@ def test_the_alert_rule_carries_the_changes_pattern(typescript_templates):
 
 def test_pipeline_health_adds_the_heartbeat_and_tamper_rules_and_off_removes_them(typescript_templates):
     suffixes = lambda name: sorted(r["Properties"]["Name"].rsplit("-", 1)[-1] for r in _rules(typescript_templates[name]))
-    assert suffixes("default") == ["alerts", "events", "health", "heartbeat", "kms", "sns"]
+    assert suffixes("default") == ["alerts", "health", "heartbeat", "keys", "rules", "topics"]
     assert suffixes("healthOff") == ["alerts"]
     schedules = [r for r in typescript_templates["health"]["Resources"].values() if r["Type"] == "AWS::Scheduler::Schedule"]
     assert [s["Properties"]["ScheduleExpression"] for s in schedules] == ["rate(5 minutes)"]
