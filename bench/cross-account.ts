@@ -51,9 +51,9 @@ const patterns = [IamEventPattern.changes(), IamEventPattern.consoleSignIns()];
 const rows: Row[] = [];
 for (const n of [10, 100, 1_000]) {
   rows.push(measure('organization', n, (stack) => new CrossAccountAlertBus(stack, 'OrgAlerts', {
-    organizationId: 'o-a1b2c3d4e5', patterns, memberRollout: { organizationalUnitIds: ['r-ab12'] },
+    organizationId: 'o-a1b2c3d4e5', patterns, emails: ['security@example.com'], memberRollout: { organizationalUnitIds: ['r-ab12'] },
   })));
-  rows.push(measure('account list', n, (stack) => new CrossAccountAlertBus(stack, 'OrgAlerts', { accounts: accounts(n), patterns })));
+  rows.push(measure('account list', n, (stack) => new CrossAccountAlertBus(stack, 'OrgAlerts', { accounts: accounts(n), patterns, emails: ['security@example.com'] })));
 }
 for (const row of rows) {
   console.log(`${row.variant.padEnd(13)} ${String(row.accounts).padStart(5)} accounts: ${row.result}`);
