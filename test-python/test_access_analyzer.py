@@ -267,9 +267,13 @@ def test_member_rollout_of_org_trail_analyzer_access_passes_the_bucket_and_key()
         organization_id=ORG,
         trail_arn=TRAIL_ARN,
         encryption_key=key,
-        member_rollout={"organizational_unit_ids": ["ou-ab12-cdef3456"], "region": "eu-west-1"},
+        member_rollout={"organizational_unit_ids": ["ou-ab12-cdef3456"], "region": "eu-west-1",
+                        "stack_set_name": "analyzer-roles", "max_concurrent_percentage": 25, "failure_tolerance_percentage": 5},
     )
     assert access.member_rollout.region == "eu-west-1"
+    assert only_stack_set(stack)["StackSetName"] == "analyzer-roles"
+    assert only_stack_set(stack)["OperationPreferences"]["MaxConcurrentPercentage"] == 25
+    assert only_stack_set(stack)["OperationPreferences"]["FailureTolerancePercentage"] == 5
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in only_stack_set(stack)["Parameters"]}
     assert parameters["TrailBucketName"] == stack.resolve(bucket.bucket_name)
     assert parameters["TrailKeyArn"] == stack.resolve(key.key_arn)

@@ -4,12 +4,13 @@ import { AccessAnalyzerServiceRole } from './access-analyzer-service-role';
 import { checkServiceRoleProps } from './service-role-checks';
 import { invalidInput } from '../identifiers/invalid-input';
 import { checkRegion, checkRegionPartition, globalEventsRegion, partitionOfRegion } from '../identifiers/regions';
-import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
+import { deploymentOptionsOf } from '../org-rollout/deployment-options';
+import { OrganizationStackSet, StackSetDeploymentOptions } from '../org-rollout/organization-stack-set';
 
 /**
  * Where and how the Access Analyzer service role is rolled out to the accounts of an organization.
  */
-export interface AccessAnalyzerServiceRoleRolloutOptions {
+export interface AccessAnalyzerServiceRoleRolloutOptions extends StackSetDeploymentOptions {
   /**
    * The organizational units whose accounts get the service role: `ou-xxxx-yyyyyyyy`, or the root
    * `r-xxxx` for the whole organization. Accounts created in, or moved into, them later get it too.
@@ -53,43 +54,6 @@ export interface AccessAnalyzerServiceRoleRolloutOptions {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms
    */
   readonly requireSourceAccount?: boolean;
-
-  /**
-   * Whether this stack is deployed in a StackSets delegated administrator account or in the
-   * organization's management account. Service-managed StackSets can be created from no other
-   * account.
-   *
-   * @default StackSetCaller.DELEGATED_ADMIN
-   */
-  readonly callAs?: StackSetCaller;
-
-  /**
-   * The StackSet's name.
-   *
-   * @default - derived from the construct path
-   */
-  readonly stackSetName?: string;
-
-  /**
-   * Whether an account leaving the units keeps its service role.
-   *
-   * @default false - the role is deleted when its account leaves the units
-   */
-  readonly retainStacksOnAccountRemoval?: boolean;
-
-  /**
-   * The share of accounts deployed to at once, 1 to 100.
-   *
-   * @default 100
-   */
-  readonly maxConcurrentPercentage?: number;
-
-  /**
-   * The share of accounts that may fail before the operation stops, 0 to 100.
-   *
-   * @default 10
-   */
-  readonly failureTolerancePercentage?: number;
 }
 
 /** Properties of an {@link AccessAnalyzerServiceRoleRollout}. */
@@ -191,12 +155,8 @@ export class AccessAnalyzerServiceRoleRollout extends Construct {
     this.stackSet = new OrganizationStackSet(this, 'StackSet', {
       organizationalUnitIds: props.organizationalUnitIds,
       regions: [this.region],
-      stackSetName: props.stackSetName,
       description: 'IAM Access Analyzer service role for policy generation from the organization trail (cdk-iam-change-alerts AccessAnalyzerServiceRole)',
-      callAs: props.callAs,
-      retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval,
-      maxConcurrentPercentage: props.maxConcurrentPercentage,
-      failureTolerancePercentage: props.failureTolerancePercentage,
+      ...deploymentOptionsOf(props),
     });
     const set = this.stackSet;
     this.serviceRole = new AccessAnalyzerServiceRole(set.memberStack, 'ServiceRole', {

@@ -46,17 +46,10 @@ export interface CrossAccountAlertBusProps {
   readonly accounts?: string[];
 
   /**
-   * What to alert on. Forwarders must forward the same pattern(s): the bus accepts only their
-   * sources and detail-types.
+   * What to alert on, one rule per pattern; at least one. Forwarders must forward the same
+   * patterns: the bus accepts only their sources and detail-types.
    *
-   * @default - IamEventPattern.changes(), unless `patterns` is given
-   */
-  readonly pattern?: IamEventPattern;
-
-  /**
-   * Several patterns, one rule each. Give either `pattern` or `patterns`.
-   *
-   * @default - only `pattern`
+   * @default [IamEventPattern.changes()]
    */
   readonly patterns?: IamEventPattern[];
 
@@ -264,7 +257,7 @@ export class CrossAccountAlertBus extends Construct {
     checkCentralRegion(this, stack.region);
 
     const health = (props.pipelineHealth ?? PipelineHealth.monitor())._settings(this);
-    const patterns = choosePatterns(this, props.pattern, props.patterns);
+    const patterns = choosePatterns(this, props);
     const forwarded = patterns.map(p => toForwardedPattern(health ? withoutHeartbeat(this, p, stack.partition) : p));
     const alerted = forwardedSourcesAndDetailTypes(this, forwarded);
     const sources = unique([...alerted.sources, ...(health ? HEALTH_SOURCES : [])]);

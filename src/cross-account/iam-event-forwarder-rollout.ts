@@ -6,11 +6,12 @@ import { choosePatterns, toForwardedPattern } from './pattern-choice';
 import { PipelineHealth } from '../health/pipeline-health';
 import { parseEventBusArn } from '../identifiers/arns';
 import { partitionOfRegion } from '../identifiers/regions';
-import { OrganizationStackSet, StackSetCaller } from '../org-rollout/organization-stack-set';
+import { deploymentOptionsOf } from '../org-rollout/deployment-options';
+import { OrganizationStackSet, StackSetDeploymentOptions } from '../org-rollout/organization-stack-set';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
 /** Where and how the forwarders are rolled out to the organization. */
-export interface MemberRolloutOptions {
+export interface MemberRolloutOptions extends StackSetDeploymentOptions {
   /**
    * The organizational units whose accounts get a forwarder: `ou-xxxx-yyyyyyyy`, or the root
    * `r-xxxx` for the whole organization. Accounts created in, or moved into, them later get
@@ -24,42 +25,6 @@ export interface MemberRolloutOptions {
    * @default - us-east-1, us-east-2, eu-north-1 and ap-southeast-2
    */
   readonly signInRegions?: string[];
-
-  /**
-   * Whether this stack is deployed in a StackSets delegated administrator account or in the
-   * organization's management account.
-   *
-   * @default StackSetCaller.DELEGATED_ADMIN
-   */
-  readonly callAs?: StackSetCaller;
-
-  /**
-   * The StackSet's name.
-   *
-   * @default - derived from the construct path
-   */
-  readonly stackSetName?: string;
-
-  /**
-   * Whether an account leaving the units keeps its forwarder.
-   *
-   * @default false
-   */
-  readonly retainStacksOnAccountRemoval?: boolean;
-
-  /**
-   * The share of accounts deployed to at once, 1 to 100.
-   *
-   * @default 100
-   */
-  readonly maxConcurrentPercentage?: number;
-
-  /**
-   * The share of accounts that may fail in a region before the operation stops there, 0 to 100.
-   *
-   * @default 10
-   */
-  readonly failureTolerancePercentage?: number;
 
   /**
    * How many times each forwarder retries putting an event on the central bus, 0 to 185.
@@ -82,16 +47,9 @@ export interface IamEventForwarderRolloutProps extends MemberRolloutOptions {
   readonly centralBusArn: string;
 
   /**
-   * The events to forward: the central bus's pattern(s).
+   * The events to forward: the central bus's patterns; at least one.
    *
-   * @default - IamEventPattern.changes(), unless `patterns` is given
-   */
-  readonly pattern?: IamEventPattern;
-
-  /**
-   * Several patterns to forward. Give either `pattern` or `patterns`.
-   *
-   * @default - only `pattern`
+   * @default [IamEventPattern.changes()]
    */
   readonly patterns?: IamEventPattern[];
 
@@ -126,7 +84,7 @@ export class IamEventForwarderRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: IamEventForwarderRolloutProps) {
     super(scope, id);
-    const patterns = choosePatterns(this, props.pattern, props.patterns);
+    const patterns = choosePatterns(this, props);
     const bus = parseEventBusArn(this, 'centralBusArn', props.centralBusArn);
     const centralRegion = Stack.of(this).region;
     const partition = bus?.partition ?? (Token.isUnresolved(centralRegion) ? 'aws' : partitionOfRegion(centralRegion));
@@ -136,12 +94,8 @@ export class IamEventForwarderRollout extends Construct {
     this.stackSet = new OrganizationStackSet(this, 'StackSet', {
       organizationalUnitIds: props.organizationalUnitIds,
       regions: this.regions,
-      stackSetName: props.stackSetName,
       description: 'Forwards IAM events to the central alert bus (cdk-iam-change-alerts IamEventForwarder)',
-      callAs: props.callAs,
-      retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval,
-      maxConcurrentPercentage: props.maxConcurrentPercentage,
-      failureTolerancePercentage: props.failureTolerancePercentage,
+      ...deploymentOptionsOf(props),
     });
     this.forwarder = new IamEventForwarder(this.stackSet.memberStack, 'Forwarder', {
       centralBusArn: this.stackSet.passValue('CentralBusArn', props.centralBusArn),

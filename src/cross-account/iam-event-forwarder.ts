@@ -28,20 +28,13 @@ export interface IamEventForwarderProps {
   readonly centralBusArn: string;
 
   /**
-   * The events to forward. Give the same pattern(s) as the central `CrossAccountAlertBus`:
-   * its bus policy accepts only their sources and detail-types.
-   *
-   * @default - IamEventPattern.changes(), unless `patterns` is given
-   */
-  readonly pattern?: IamEventPattern;
-
-  /**
-   * Several patterns to forward. Give either `pattern` or `patterns`.
+   * The events to forward; at least one pattern. Give the same patterns as the central
+   * `CrossAccountAlertBus`: its bus policy accepts only their sources and detail-types.
    *
    * A region gets one rule for all the patterns relevant there, so that an event several
    * patterns match is forwarded once (see the class documentation).
    *
-   * @default - only `pattern`
+   * @default [IamEventPattern.changes()]
    */
   readonly patterns?: IamEventPattern[];
 
@@ -165,7 +158,7 @@ export class IamEventForwarder extends Construct {
 
     const stack = Stack.of(this);
     const health = (props.pipelineHealth ?? PipelineHealth.monitor())._settings(this);
-    const patterns = choosePatterns(this, props.pattern, props.patterns)
+    const patterns = choosePatterns(this, props)
       .map(p => (health ? withoutHeartbeat(this, p, stack.partition) : p))
       .map(toForwardedPattern);
     const bus = parseEventBusArn(this, 'centralBusArn', props.centralBusArn);

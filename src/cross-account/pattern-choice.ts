@@ -3,15 +3,18 @@ import { ForwardedPattern } from './forwarded-events';
 import { invalidInput } from '../identifiers/invalid-input';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 
-/** The patterns a cross-account construct works with: `pattern`, or `patterns`, or the default. */
-export function choosePatterns(scope: IConstruct, pattern?: IamEventPattern, patterns?: IamEventPattern[]): IamEventPattern[] {
-  if (pattern !== undefined && patterns !== undefined) {
-    throw invalidInput(scope, 'both pattern and patterns are given.', 'give one pattern as `pattern`, or several as `patterns`.');
+/** The patterns a cross-account construct works with: `patterns`, or the default `[IamEventPattern.changes()]`. */
+export function choosePatterns(scope: IConstruct, props: { readonly patterns?: IamEventPattern[] }): IamEventPattern[] {
+  // `pattern` was removed before 1.0. The typed languages refuse it, but a JavaScript caller's
+  // leftover `pattern` would otherwise be ignored and the construct silently use the default.
+  if ((props as { readonly pattern?: unknown }).pattern !== undefined) {
+    throw invalidInput(scope, 'the `pattern` property was removed.', 'give `patterns: [pattern]` instead.');
   }
+  const patterns = props.patterns;
   if (patterns !== undefined && patterns.length === 0) {
     throw invalidInput(scope, 'patterns is empty.', 'give at least one pattern, or leave it out for IamEventPattern.changes().');
   }
-  const chosen = patterns ?? [pattern ?? IamEventPattern.changes()];
+  const chosen = patterns ?? [IamEventPattern.changes()];
   for (const p of chosen) {
     if (p.includesRegionalEvents) {
       throw invalidInput(scope,

@@ -17,8 +17,59 @@ export enum StackSetCaller {
   SELF = 'SELF',
 }
 
+/**
+ * How a service-managed StackSet is created and deployed: the options `OrganizationStackSet`,
+ * `IamEventForwarderRollout` (and `CrossAccountAlertBus.memberRollout`) and
+ * `AccessAnalyzerServiceRoleRollout` (and `OrgTrailAnalyzerAccess.memberRollout`) share.
+ */
+export interface StackSetDeploymentOptions {
+  /**
+   * Whether the stack holding the StackSet is deployed in an account registered as a StackSets
+   * delegated administrator or in the organization's management account. A service-managed
+   * StackSet can be created from no other account.
+   *
+   * @default StackSetCaller.DELEGATED_ADMIN
+   */
+  readonly callAs?: StackSetCaller;
+
+  /**
+   * The StackSet's name: a letter, then letters, digits and hyphens, at most 128 characters.
+   *
+   * @default - derived from the construct path
+   */
+  readonly stackSetName?: string;
+
+  /**
+   * Whether an account leaving the organizational units keeps its member stack (and so what the
+   * stack holds, such as a forwarder or a service role).
+   *
+   * @default false - the member stack is deleted when its account leaves the units
+   */
+  readonly retainStacksOnAccountRemoval?: boolean;
+
+  /**
+   * The share of the target accounts StackSets deploys to at once, a whole number from 1 to 100.
+   * CloudFormation rounds the number of accounts down, but to no fewer than one. Like
+   * `failureTolerancePercentage`, it applies to the StackSet's own operations (when the central
+   * stack creates or updates it), not to the automatic deployments to accounts that join the
+   * units later.
+   *
+   * @default 100
+   */
+  readonly maxConcurrentPercentage?: number;
+
+  /**
+   * The share of the target accounts that may fail in a region before StackSets stops the
+   * operation in that region, a whole number from 0 to 100. CloudFormation rounds the number of
+   * accounts down: with fewer than ten accounts, 10 lets none fail.
+   *
+   * @default 10
+   */
+  readonly failureTolerancePercentage?: number;
+}
+
 /** Properties of an {@link OrganizationStackSet}. */
-export interface OrganizationStackSetProps {
+export interface OrganizationStackSetProps extends StackSetDeploymentOptions {
   /**
    * The organizational units whose accounts get the member stack: `ou-xxxx-yyyyyyyy`, or the
    * root `r-xxxx` for every account of the organization. Accounts created in, or moved into,
@@ -30,48 +81,11 @@ export interface OrganizationStackSetProps {
   readonly regions: string[];
 
   /**
-   * The stack set's name: a letter, then letters, digits and hyphens, at most 128 characters.
-   *
-   * @default - derived from the construct path
-   */
-  readonly stackSetName?: string;
-
-  /**
    * What the stack set is for, shown in the StackSets console.
    *
    * @default - no description
    */
   readonly description?: string;
-
-  /**
-   * Whether the central stack is deployed in a StackSets delegated administrator account or in
-   * the management account.
-   *
-   * @default StackSetCaller.DELEGATED_ADMIN
-   */
-  readonly callAs?: StackSetCaller;
-
-  /**
-   * Whether an account leaving the units keeps its member stack.
-   *
-   * @default false - the member stack is deleted when its account leaves the units
-   */
-  readonly retainStacksOnAccountRemoval?: boolean;
-
-  /**
-   * The share of accounts StackSets deploys to at once, 1 to 100.
-   *
-   * @default 100
-   */
-  readonly maxConcurrentPercentage?: number;
-
-  /**
-   * The share of accounts that may fail in a region before StackSets stops the operation there,
-   * 0 to 100.
-   *
-   * @default 10
-   */
-  readonly failureTolerancePercentage?: number;
 }
 
 const STACK_SET_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;

@@ -2,7 +2,7 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CENTRAL_BUS_ARN, MEMBER_ACCOUNT, memberForwarderConfiguration, memberStackSetTemplateConfiguration } from './configurations';
 import { logicalIdOf, resourcesOf, resourceWithId, ruleNamed, ruleNameSuffixes } from './template-queries';
-import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
+import { IamEventForwarder, IamEventForwarderProps } from '../../src/cross-account/iam-event-forwarder';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
 /** The heartbeat role, one per account under this fixed name. */
@@ -241,7 +241,7 @@ test('a read-only pattern puts the rule in the all-management-events state', () 
   const s = stack({ account: '111111111111', region: 'us-east-1' });
   const pattern = IamEventPattern.allApiCalls();
   expect(pattern.includesReadOnlyEvents).toBe(true);
-  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern });
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [pattern] });
   const rule = ruleNamed(Template.fromStack(s), 'forward');
   expect(rule.resource.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   // It would match the heartbeat (the heartbeat role tagging itself), so that role is left out.
@@ -294,15 +294,15 @@ describe('bad input', () => {
     expect(forward({ account: '111111111111', region: 'cn-northwest-1' }, { centralBusArn: 'arn:aws-cn:events:cn-north-1:999999999999:event-bus/x' }))
       .toThrow(/this stack's region is cn-northwest-1, but in partition aws-cn IAM events arrive only in cn-north-1/);
   });
-  test('both pattern and patterns', () => {
-    expect(forward(useEast1, { pattern: IamEventPattern.changes(), patterns: [IamEventPattern.changes()] }))
-      .toThrow('Member/Forward: both pattern and patterns are given.');
+  test('the removed pattern property, from a JavaScript caller', () => {
+    expect(forward(useEast1, { pattern: IamEventPattern.changes() } as Partial<IamEventForwarderProps>))
+      .toThrow('Member/Forward: the `pattern` property was removed. Fix: give `patterns: [pattern]` instead.');
   });
   test('an empty pattern list', () => {
     expect(forward(useEast1, { patterns: [] })).toThrow('Member/Forward: patterns is empty.');
   });
   test('a pattern of regional events', () => {
-    expect(forward(useEast1, { pattern: IamEventPattern.rootUserActivityInAllServices() }))
+    expect(forward(useEast1, { patterns: [IamEventPattern.rootUserActivityInAllServices()] }))
       .toThrow(/matches events of regional services.*Fix: use IamEventPattern\.rootUserActivity\(\)/);
   });
   test('a sign-in region that is not a region name', () => {

@@ -117,7 +117,10 @@ describe('a forwarder whose central bus is in the same app', () => {
   }
 
   test('fails synthesis when it sends a source the bus refuses, naming the source', () => {
-    const { member } = pipeline({ pattern: IamEventPattern.changes() }, { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] });
+    const { member } = pipeline(
+      { patterns: [IamEventPattern.changes()] },
+      { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] },
+    );
     expect(() => Template.fromStack(member)).toThrow(
       'Member/Forward: the central bus Central/OrgAlerts refuses events this forwarder sends (sources aws.signin; detail-types '
       + 'AWS Console Sign In via CloudTrail, AWS Console Signin via CloudTrail): its policy accepts only its own patterns\' sources and detail-types. '
@@ -125,7 +128,7 @@ describe('a forwarder whose central bus is in the same app', () => {
   });
 
   test('fails app synthesis too', () => {
-    const { app } = pipeline({ pattern: IamEventPattern.changes() }, { pattern: IamEventPattern.consoleSignIns() });
+    const { app } = pipeline({ patterns: [IamEventPattern.changes()] }, { patterns: [IamEventPattern.consoleSignIns()] });
     expect(() => app.synth()).toThrow(/Member\/Forward: the central bus Central\/OrgAlerts refuses events this forwarder sends \(sources aws\.signin;/);
   });
 
@@ -168,7 +171,7 @@ describe('a forwarder whose central bus is in the same app', () => {
     ['the defaults', {}, {}],
     ['the same patterns', { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] }, { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] }],
     ['pipelineHealth off on both', { pipelineHealth: PipelineHealth.off() }, { pipelineHealth: PipelineHealth.off() }],
-    ['fewer patterns than the bus', { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] }, { pattern: IamEventPattern.changes() }],
+    ['fewer patterns than the bus', { patterns: [IamEventPattern.changes(), IamEventPattern.consoleSignIns()] }, { patterns: [IamEventPattern.changes()] }],
   ])('passes with %s', (_name, bus, forwarder) => {
     const { app, member, central } = pipeline(bus, forwarder);
     expect(() => Template.fromStack(member)).not.toThrow();
@@ -180,7 +183,7 @@ describe('a forwarder whose central bus is in the same app', () => {
     const app = new App();
     new CrossAccountAlertBus(centralStack(app), 'OrgAlerts', { organizationId: ORGANIZATION_ID, emails: EMAILS, pipelineHealth: PipelineHealth.off() });
     const member = memberStack(app);
-    new IamEventForwarder(member, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern: IamEventPattern.consoleSignIns() });
+    new IamEventForwarder(member, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.consoleSignIns()] });
     expect(() => Template.fromStack(member)).not.toThrow();
   });
 });
@@ -276,7 +279,7 @@ describe('the member health rule forwards the heartbeat only in the region group
 
   test('a forwarding rule whose pattern would match the heartbeat leaves the heartbeat role out, and only that role', () => {
     const stack = memberStack(new App());
-    new IamEventForwarder(stack, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern: IamEventPattern.mutatingCalls() });
+    new IamEventForwarder(stack, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.mutatingCalls()] });
     const own = Template.fromStack(stack);
     expect(EventPatternMatcher.fromJson(IamEventPattern.mutatingCalls().toJson()).matchesEvent(heartbeat)).toBe(true);
     const forward = ruleNamed(own, 'forward');
@@ -393,7 +396,7 @@ describe('a forwarder with pipelineHealth off', () => {
 
   test('keeps a pattern that would match the heartbeat unchanged (no heartbeat to leave out)', () => {
     const s = memberStack(new App());
-    new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, pattern: IamEventPattern.allApiCalls(), pipelineHealth: PipelineHealth.off() });
+    new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.allApiCalls()], pipelineHealth: PipelineHealth.off() });
     expect(ruleNamed(Template.fromStack(s), 'forward').resource.Properties.EventPattern).toEqual(JSON.parse(IamEventPattern.allApiCalls().toJson()));
   });
 
