@@ -147,6 +147,9 @@ project.addTask('bench:engine', {
   receiveArgs: true,
 });
 
+// The API reference for Python users too (API.md is TypeScript's), regenerated with it.
+project.tasks.tryFind('docgen')?.exec('jsii-docgen -l python -o API.python.md');
+
 // The two commands of the README. They run on a fresh clone, before node_modules exists, so they
 // are plain npm scripts that install what they need, not projen tasks.
 project.package.setScript('test:all', 'bash scripts/test-all.sh');
