@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
  * - `AlertMessage.rawEvent()`: the whole event as JSON, for machines.
  * - `AlertMessage.custom(input)`: your own `events.RuleTargetInput`.
  */
-export abstract class AlertMessage {
+export class AlertMessage {
   /**
    * A plain-text summary a person can act on, built by an input transformer.
    *
@@ -36,14 +36,14 @@ export abstract class AlertMessage {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
    */
   public static readable(): AlertMessage {
-    return new TargetInputMessage(events.RuleTargetInput.fromMultilineText(readableTemplate()));
+    return new AlertMessage(events.RuleTargetInput.fromMultilineText(readableTemplate()));
   }
 
   /**
    * The whole EventBridge event as JSON, unchanged.
    */
   public static rawEvent(): AlertMessage {
-    return new TargetInputMessage(events.RuleTargetInput.fromEventPath('$'));
+    return new AlertMessage(events.RuleTargetInput.fromEventPath('$'));
   }
 
   /**
@@ -53,23 +53,17 @@ export abstract class AlertMessage {
    *   `events.RuleTargetInput.fromText(\`${events.EventField.fromPath('$.detail.eventName')} by ${events.EventField.fromPath('$.detail.userIdentity.arn')}\`)`
    */
   public static custom(input: events.RuleTargetInput): AlertMessage {
-    return new TargetInputMessage(input);
+    return new AlertMessage(input);
   }
 
-  /** Use the static factories. */
-  protected constructor() {}
+  /**
+   * Use the static factories. Private, so that no jsii language can construct or subclass it.
+   */
+  private constructor(private readonly input: events.RuleTargetInput) {}
 
   /**
    * The rule target input that produces this message.
    */
-  public abstract toRuleTargetInput(): events.RuleTargetInput;
-}
-
-class TargetInputMessage extends AlertMessage {
-  constructor(private readonly input: events.RuleTargetInput) {
-    super();
-  }
-
   public toRuleTargetInput(): events.RuleTargetInput {
     return this.input;
   }

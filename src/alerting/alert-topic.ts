@@ -18,18 +18,25 @@ interface AlertTopicBinding {
 }
 
 /**
+ * What the static factories of `AlertTopic` chose.
+ */
+type AlertTopicChoice =
+  | { readonly kind: 'create'; readonly props: EncryptedAlertTopicProps }
+  | { readonly kind: 'existing'; readonly topic: sns.ITopic };
+
+/**
  * The SNS topic alerts are published to.
  *
  * - `AlertTopic.create()`: a new topic encrypted with its own customer-managed KMS key
  *   (see `EncryptedAlertTopic`).
  * - `AlertTopic.existing(topic)`: a topic you already have.
  */
-export abstract class AlertTopic {
+export class AlertTopic {
   /**
    * Create a new topic encrypted with its own customer-managed KMS key.
    */
   public static create(props: EncryptedAlertTopicProps = {}): AlertTopic {
-    return new CreatedTopic(props);
+    return new AlertTopic({ kind: 'create', props });
   }
 
   /**
@@ -46,45 +53,34 @@ export abstract class AlertTopic {
    * @param topic the topic
    */
   public static existing(topic: sns.ITopic): AlertTopic {
-    return new ExistingTopic(topic);
+    return new AlertTopic({ kind: 'existing', topic });
   }
 
-  /** Use the static factories. */
-  protected constructor() {}
+  /**
+   * Use the static factories. Private, so that no jsii language can construct or subclass it.
+   */
+  private constructor(private readonly choice: AlertTopicChoice) {}
 
   /**
    * Create or reference the topic; a created topic gets the construct id `id`.
    *
    * @internal
    */
-  public abstract _bind(scope: Construct, id?: string): AlertTopicBinding;
-}
-
-class CreatedTopic extends AlertTopic {
-  constructor(private readonly props: EncryptedAlertTopicProps) {
-    super();
-  }
-
   public _bind(scope: Construct, id = 'Topic'): AlertTopicBinding {
-    const createdTopic = new EncryptedAlertTopic(scope, id, this.props);
-    return { topic: createdTopic.topic, createdTopic };
-  }
-}
-
-class ExistingTopic extends AlertTopic {
-  constructor(private readonly topic: sns.ITopic) {
-    super();
-  }
-
-  public _bind(scope: Construct): AlertTopicBinding {
-    const managedKey = awsManagedSnsKeyOf(this.topic);
+    const choice = this.choice;
+    if (choice.kind === 'create') {
+      const createdTopic = new EncryptedAlertTopic(scope, id, choice.props);
+      return { topic: createdTopic.topic, createdTopic };
+    }
+    const topic = choice.topic;
+    const managedKey = awsManagedSnsKeyOf(topic);
     if (managedKey !== undefined) {
       throw invalidInput(scope,
-        `the alert topic ${this.topic.node.path} is encrypted with the AWS-managed key '${managedKey.value}' (${managedKey.setting}), `
+        `the alert topic ${topic.node.path} is encrypted with the AWS-managed key '${managedKey.value}' (${managedKey.setting}), `
         + 'whose key policy cannot let EventBridge or CloudWatch use it: every alert and alarm notification would fail to be delivered, silently.',
         'encrypt the topic with a customer-managed KMS key (masterKey: new kms.Key(...)), or use AlertTopic.create().');
     }
-    return { topic: this.topic };
+    return { topic };
   }
 }
 

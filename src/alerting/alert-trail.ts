@@ -13,6 +13,14 @@ interface AlertTrailBinding {
 }
 
 /**
+ * What the static factories of `AlertTrail` chose.
+ */
+type AlertTrailChoice =
+  | { readonly kind: 'create'; readonly props: HardenedTrailProps }
+  | { readonly kind: 'existing'; readonly trailArn: string }
+  | { readonly kind: 'organizationTrail' };
+
+/**
  * Which CloudTrail trail records the IAM API calls the alerts are built from.
  *
  * CloudTrail delivers `AWS API Call via CloudTrail` events to EventBridge only while a trail
@@ -26,7 +34,7 @@ interface AlertTrailBinding {
  * @example
  * AlertTrail.existing('arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events');
  */
-export abstract class AlertTrail {
+export class AlertTrail {
   /**
    * Create a new hardened trail for this account.
    *
@@ -36,7 +44,7 @@ export abstract class AlertTrail {
    * @see https://aws.amazon.com/cloudtrail/pricing/
    */
   public static create(props: HardenedTrailProps = {}): AlertTrail {
-    return new CreatedTrail(props);
+    return new AlertTrail({ kind: 'create', props });
   }
 
   /**
@@ -48,7 +56,7 @@ export abstract class AlertTrail {
    * @param trailArn ARN of the trail, `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`
    */
   public static existing(trailArn: string): AlertTrail {
-    return new ExistingTrail(trailArn);
+    return new AlertTrail({ kind: 'existing', trailArn });
   }
 
   /**
@@ -58,45 +66,32 @@ export abstract class AlertTrail {
    * events; AWS Control Tower's trail does.
    */
   public static organizationTrail(): AlertTrail {
-    return new OrganizationTrail();
+    return new AlertTrail({ kind: 'organizationTrail' });
   }
 
-  /** Use the static factories. */
-  protected constructor() {}
+  /**
+   * Use the static factories. Private, so that no jsii language can construct or subclass it.
+   */
+  private constructor(private readonly choice: AlertTrailChoice) {}
 
   /**
    * Create or reference the trail.
    *
    * @internal
    */
-  public abstract _bind(scope: Construct): AlertTrailBinding;
-}
-
-class CreatedTrail extends AlertTrail {
-  constructor(private readonly props: HardenedTrailProps) {
-    super();
-  }
-
   public _bind(scope: Construct): AlertTrailBinding {
-    const createdTrail = new HardenedTrail(scope, 'Trail', this.props);
-    return { createdTrail, trailArn: createdTrail.trailArn };
-  }
-}
-
-class ExistingTrail extends AlertTrail {
-  constructor(private readonly trailArn: string) {
-    super();
-  }
-
-  public _bind(scope: Construct): AlertTrailBinding {
-    // Throws for anything but a trail ARN; an unresolved token passes.
-    parseTrailArn(scope, 'AlertTrail.existing() trailArn', this.trailArn);
-    return { trailArn: this.trailArn };
-  }
-}
-
-class OrganizationTrail extends AlertTrail {
-  public _bind(_scope: Construct): AlertTrailBinding {
-    return {};
+    const choice = this.choice;
+    switch (choice.kind) {
+      case 'create': {
+        const createdTrail = new HardenedTrail(scope, 'Trail', choice.props);
+        return { createdTrail, trailArn: createdTrail.trailArn };
+      }
+      case 'existing':
+        // Throws for anything but a trail ARN; an unresolved token passes.
+        parseTrailArn(scope, 'AlertTrail.existing() trailArn', choice.trailArn);
+        return { trailArn: choice.trailArn };
+      case 'organizationTrail':
+        return {};
+    }
   }
 }

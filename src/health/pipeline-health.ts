@@ -32,12 +32,12 @@ export interface PipelineHealthOptions {
  *   pipelineHealth: PipelineHealth.monitor({ heartbeatInterval: Duration.minutes(5) }),
  * });
  */
-export abstract class PipelineHealth {
+export class PipelineHealth {
   /**
    * Heartbeat and tamper alerts (the default).
    */
   public static monitor(options: PipelineHealthOptions = {}): PipelineHealth {
-    return new MonitoredPipeline(options);
+    return new PipelineHealth(options);
   }
 
   /**
@@ -45,26 +45,23 @@ export abstract class PipelineHealth {
    * Synthesis warns (`cdk-iam-change-alerts:pipelineHealthOff`).
    */
   public static off(): PipelineHealth {
-    return new UnmonitoredPipeline();
+    return new PipelineHealth(undefined);
   }
 
-  /** Use the static factories. */
-  protected constructor() {}
+  /**
+   * Use the static factories. Private, so that no jsii language can construct or subclass it.
+   *
+   * @param options the options of `monitor()`, or undefined for `off()`
+   */
+  private constructor(private readonly options: PipelineHealthOptions | undefined) {}
 
   /**
    * The checked settings, or undefined when the pipeline is not monitored.
    *
    * @internal
    */
-  public abstract _settings(scope: IConstruct): PipelineHealthSettings | undefined;
-}
-
-class MonitoredPipeline extends PipelineHealth {
-  constructor(private readonly options: PipelineHealthOptions) {
-    super();
-  }
-
-  public _settings(scope: IConstruct): PipelineHealthSettings {
+  public _settings(scope: IConstruct): PipelineHealthSettings | undefined {
+    if (this.options === undefined) return undefined;
     const interval = this.options.heartbeatInterval ?? Duration.minutes(15);
     if (!Token.isUnresolved(interval.toString())) {
       const seconds = interval.toSeconds();
@@ -75,11 +72,5 @@ class MonitoredPipeline extends PipelineHealth {
       }
     }
     return { heartbeatInterval: interval };
-  }
-}
-
-class UnmonitoredPipeline extends PipelineHealth {
-  public _settings(): undefined {
-    return undefined;
   }
 }
