@@ -90,37 +90,18 @@ export interface AccessAnalyzerServiceRoleRolloutProps extends AccessAnalyzerSer
 }
 
 /**
- * Deploys an `AccessAnalyzerServiceRole` to every account of some organizational units, including
- * accounts created there later, in one call from the management account or a StackSets delegated
- * administrator account: an `OrganizationStackSet` (service-managed permissions, automatic
- * deployment) whose member template holds the role, in one region.
+ * Deploys an `AccessAnalyzerServiceRole` to every account of some organizational units, accounts
+ * created there later included, through an `OrganizationStackSet` in one region.
  *
- * - One region only: IAM is global, so the role exists once per account; a stack instance in a
- *   second region would collide on the role name.
- * - The organization id, trail ARN, bucket name, prefix and key ARN reach the member template as
- *   StackSet parameters (`OrganizationId`, `TrailArn`, `TrailBucketName`, `TrailPrefix`,
- *   `TrailKeyArn`), so they may be values of this stack, such as the name of a bucket defined in
- *   it. They are checked here, where they are still literals. The role name suffix is written into
- *   the template (a parameter `RoleNameSuffix` only when it is a CloudFormation value), and so is
- *   the trust policy: the IAM User Guide's, without a condition, unless `requireSourceAccount`.
- * - The management account gets no role: service-managed StackSets skip it even when the root is
- *   targeted. To analyse the management account's own roles and users, deploy an
- *   `AccessAnalyzerServiceRole` there in an ordinary stack.
- * - In an account that already has a role of the same name, the stack instance fails. Do not also
- *   deploy an `AccessAnalyzerServiceRole` with the same suffix in a targeted account (such as a
- *   delegated administrator inside the units), or give one of the two another suffix.
- *
- * `OrgTrailAnalyzerAccess` makes one with its `memberRollout` property; use this construct directly
- * when the bucket owner's app cannot create StackSets (the log-archive account is usually neither
- * the management account nor a delegated administrator).
+ * Run it from the management account or a StackSets delegated administrator. The management account
+ * gets no role (deploy an `AccessAnalyzerServiceRole` there in an ordinary stack), and the stack
+ * instance fails in an account that already has a role of the same name.
  *
  * @example
- * new AccessAnalyzerServiceRoleRollout(this, 'AnalyzerRoles', {
- *   organizationalUnitIds: ['r-ab12'],
- *   organizationId: 'o-a1b2c3d4e5',
+ * declare const stack: Stack;
+ * new AccessAnalyzerServiceRoleRollout(stack, 'AnalyzerRoles', {
+ *   organizationalUnitIds: ['r-ab12'], organizationId: 'o-a1b2c3d4e5', bucketName: 'org-trail-logs-111122223333',
  *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
- *   bucketName: 'org-trail-logs-111122223333',
- *   encryptionKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
  * });
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html

@@ -80,32 +80,18 @@ export interface AccessAnalyzerServiceRoleProps {
 }
 
 /**
- * The service role IAM Access Analyzer assumes, in a member account, to generate policies from the
- * organization trail's logs.
+ * The service role IAM Access Analyzer assumes in a member account to generate policies from the organization trail.
  *
- * The role is at `/service-role/AccessAnalyzerMonitorServiceRole<suffix>` (the name the bucket and key
- * policies of `OrgTrailAnalyzerAccess` admit) and trusts only `access-analyzer.amazonaws.com`, with
- * the IAM User Guide's trust policy, which has no condition (`requireSourceAccount` adds
- * `aws:SourceAccount`). Its one inline policy allows, and only on the named resources:
- *
- * - `cloudtrail:GetTrail` on the organization trail;
- * - `iam:GenerateServiceLastAccessedDetails` on this account's roles and users, and
- *   `iam:GetServiceLastAccessedDetails` (which has no resource);
- * - `s3:ListBucket` on the trail bucket and `s3:GetObject` on this account's own log files,
- *   `[prefix/]AWSLogs/<organization id>/<this account>/*`;
- * - with an encryption key, `kms:Decrypt` on that key, through S3 in the key's region, for this
- *   trail's encryption context.
- *
- * The construct holds no account id or region literal of its own (it uses `AWS::AccountId` and
- * `AWS::Partition`), so the same template deploys to every account, for example through a
- * service-managed CloudFormation StackSet. IAM is global: deploy it in one region per account.
+ * The role is `/service-role/AccessAnalyzerMonitorServiceRole<suffix>` (the name `OrgTrailAnalyzerAccess`
+ * admits), trusts `access-analyzer.amazonaws.com` as the IAM User Guide does, and reads only the trail,
+ * this account's logs and its last-accessed details. IAM is global: deploy it in one region per account.
  *
  * @example
- * const role = new AccessAnalyzerServiceRole(this, 'AnalyzerRole', {
+ * declare const stack: Stack;
+ * new AccessAnalyzerServiceRole(stack, 'AnalyzerRole', {
  *   organizationId: 'o-a1b2c3d4e5',
  *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
  *   bucketName: 'org-trail-logs-111122223333',
- *   encryptionKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
  * });
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-perms

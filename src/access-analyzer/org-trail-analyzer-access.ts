@@ -83,35 +83,15 @@ export interface OrgTrailAnalyzerAccessProps {
  * Lets IAM Access Analyzer, in each account of an organization, read that account's logs from
  * the organization trail, so that it can generate least-privilege policies from them.
  *
- * Deploy it in the account that owns the trail's bucket (the management or log-archive account).
- * It adds the bucket-policy statement of the IAM User Guide: any principal of the organization
- * whose ARN is `arn:<partition>:iam::<its own account>:role/service-role/AccessAnalyzerMonitorServiceRole*`
- * may list the bucket and read the objects under `[prefix/]AWSLogs/<organization id>/<its own account>/`
- * (the `${aws:PrincipalAccount}` policy variable is written literally into the policy). With an
- * `encryptionKey`, it adds the matching key-policy statement: `kms:Decrypt` only, only through S3,
- * only for what this trail encrypted.
- *
- * Access Analyzer can only read objects the bucket owner owns, so the bucket's Object Ownership
- * must be `BucketOwnerEnforced` or `BucketOwnerPreferred`. The construct sets `BucketOwnerEnforced`
- * on a bucket defined in this app when nothing else is set. **Only log files written after the
- * change are owned by the bucket owner**: a policy can be generated only for time after it.
- *
- * Each member account also needs the service role: `AccessAnalyzerServiceRole`, or all of them at
- * once with `memberRollout`.
- *
- * For a bucket or key this app cannot change (imported with `fromBucketName`, `fromKeyArn`, ...),
- * nothing is applied silently: the statements to add are in the stack outputs `BucketPolicyToApply`
- * and `KeyPolicyToApply` (and `bucketPolicyJson()` / `keyPolicyJson()`), and a warning says so.
- * CloudFormation refuses a stack without resources (and `cdk deploy` skips it), so when nothing else
- * in the stack is a resource the construct adds an `AWS::CloudFormation::WaitConditionHandle`, which
- * creates nothing in the account, to carry the outputs.
+ * Deploy it where the trail's bucket is: it adds the IAM User Guide's bucket and key statements (or
+ * outputs them for an imported bucket or key) and bucket-owner object ownership: **only logs written
+ * after that change can be analysed**. Each member account also needs an `AccessAnalyzerServiceRole`.
  *
  * @example
- * new OrgTrailAnalyzerAccess(this, 'AnalyzerAccess', {
- *   bucket: trailBucket,
- *   organizationId: 'o-a1b2c3d4e5',
- *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
- *   encryptionKey: trailKey,
+ * declare const stack: Stack;
+ * declare const trailBucket: s3.IBucket;
+ * new OrgTrailAnalyzerAccess(stack, 'AnalyzerAccess', {
+ *   bucket: trailBucket, organizationId: 'o-a1b2c3d4e5', trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
  * });
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html#access-analyzer-policy-generation-cross-account

@@ -122,36 +122,21 @@ export interface StartPolicyGenerationInput {
 }
 
 /**
- * A request to IAM Access Analyzer to generate a policy for one role or user from its CloudTrail
- * activity, checked before it is sent.
+ * A checked request to IAM Access Analyzer to generate a policy for one role or user from its CloudTrail activity.
  *
- * `toCliInputJson()` gives the input of `aws accessanalyzer start-policy-generation --cli-input-json`
- * (also what boto3's `start_policy_generation(**json.loads(...))` takes: it accepts ISO 8601 times);
- * `toSdkInput()` the input of the AWS SDK for JavaScript v3.
- *
- * Checked here: the principal is a role or user ARN (not a session, group or account); the access role
- * is a role in the principal's account, and for a trail of another account is one the documented
- * bucket policy admits (`/service-role/AccessAnalyzerMonitorServiceRole*`); the trail ARN; one
- * partition for all three and the regions; the period starts before it ends and lasts at most 90 days.
- *
- * Access Analyzer's other limits are checked only by the service (quotas per account and region,
- * none adjustable): one policy generation at a time; at most 25 GB of CloudTrail data and 100,000
- * log files per generation (shorten the period or name fewer regions to stay under); 50 generations a
- * day (5 in af-south-1, ap-east-1, ap-southeast-3, eu-south-1 and me-south-1), cancelled ones
- * included. A generated policy can be retrieved for 7 days.
+ * `toCliInputJson()` is the input of `aws accessanalyzer start-policy-generation --cli-input-json` (and
+ * of boto3), `toSdkInput()` that of the AWS SDK for JavaScript v3. ARNs, partitions and the period (at
+ * most 90 days) are checked here; Access Analyzer's quotas (one generation at a time, 50 a day) are not.
  *
  * @example
  * const request = StartPolicyGenerationRequest.forPrincipal('arn:aws:iam::444455556666:role/app', {
  *   trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
  *   accessRoleArn: 'arn:aws:iam::444455556666:role/service-role/AccessAnalyzerMonitorServiceRole',
- *   startTime: new Date('2024-03-01T00:00:00Z'),
- *   endTime: new Date('2024-04-01T00:00:00Z'),
+ *   startTime: new Date('2024-03-01T00:00:00Z'), endTime: new Date('2024-04-01T00:00:00Z'),
  * });
- * // aws accessanalyzer start-policy-generation --cli-input-json "$(cat request.json)"
- * fs.writeFileSync('request.json', request.toCliInputJson());
+ * fs.writeFileSync('request.json', request.toCliInputJson()); // --cli-input-json "$(cat request.json)"
  *
  * @see https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_StartPolicyGeneration.html
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-quotas.html
  */
 export class StartPolicyGenerationRequest {
   /** The longest period one generation can analyse, in days. */

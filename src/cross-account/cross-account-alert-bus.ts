@@ -151,21 +151,14 @@ export interface CrossAccountAlertBusProps {
 }
 
 /**
- * The central side of organization-wide IAM alerts: a custom event bus in a notification
- * account that member accounts forward their IAM events to, and rules on it that alert once
- * for the whole organization.
+ * The central side of organization-wide IAM alerts: a custom event bus that member accounts
+ * forward their IAM events to, and rules on it that alert once for the whole organization.
  *
- * - The bus policy allows `events:PutEvents` only, only on this bus, only to the organization
- *   (`aws:PrincipalOrgID`) and/or the listed accounts, and only for the sources and
- *   detail-types of the chosen patterns (`events:source`, `events:detail-type`). An account list
- *   that would take the policy over EventBridge's 10,240-character quota fails at synthesis.
- * - An archive keeps the forwarded events for replay after an outage.
- * - One rule per pattern publishes a readable message, naming the member account and region,
- *   to the alert topic, with the same hardening as `IamChangeAlerting`: a topic encrypted with
- *   its own key, publish statements scoped to each rule, a dead-letter queue, and alarms on
- *   failed deliveries.
+ * The bus policy admits only `events:PutEvents` from the organization (or listed accounts) for the
+ * patterns' sources and detail-types; `memberRollout` deploys the forwarders to member accounts.
  *
  * @example
+ * declare const stack: Stack;
  * new CrossAccountAlertBus(stack, 'OrgAlerts', {
  *   organizationId: 'o-a1b2c3d4e5',
  *   emails: ['security@example.com'],

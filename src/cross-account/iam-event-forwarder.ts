@@ -78,35 +78,13 @@ export interface IamEventForwarderProps {
  * that forwards IAM events (and console sign-in events, when a pattern includes them) unchanged
  * to the central bus of a `CrossAccountAlertBus`.
  *
- * Each event reaches the central bus at most once: a region has one forwarding rule, whose
- * pattern is the `$or` of the patterns relevant there (every central rule alerts once per copy it
- * receives, so one rule per pattern would alert twice on an event two patterns match). When that
- * union is more than EventBridge accepts (2,048 characters, 1,000 `$or` combinations) or holds
- * values known only at deployment, the rule forwards every event of the patterns' sources and
- * detail-types instead, with a warning: nothing a pattern needs is dropped, and the central rules
- * still alert only on their own patterns. The rule is in state
- * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` when a pattern includes read-only calls; the
- * other patterns of the union then exclude read-only calls, so that they forward what a rule of
- * their own would have received.
- *
- * IAM events reach EventBridge only in us-east-1, sign-in events in several regions: in a stack
- * with a known region the forwarder makes the rule that region receives events for, and fails in
- * a region that receives none; in an environment-agnostic stack (a StackSet) there are up to two
- * rules, each under a CloudFormation condition on `AWS::Region`: one for every pattern in the
- * region IAM events arrive in, one for the sign-in patterns in the other sign-in regions. Use
- * `IamEventForwarder.regionsFor` to know where to deploy.
- *
- * A central bus in another account or region needs a role trusted by `events.amazonaws.com`
- * that may `events:PutEvents` on that bus only; one in this account and region needs none. When
- * the account or region is unknown at synthesis the role exists under a condition comparing
- * `AWS::AccountId` and `AWS::Region` with the bus ARN. Event bus targets in another region are
- * not supported in AWS GovCloud (US) or China: there the forwarder fails unless the bus is in the
- * region where the events arrive.
- *
- * Undeliverable events go to a dead-letter queue in this account; retries are written to the
- * template (185 attempts over 24 hours by default).
+ * A region has one rule for all its patterns, so each event is forwarded at most once. IAM events
+ * reach EventBridge only in us-east-1, sign-in events in several regions: `regionsFor` says where to
+ * deploy. A bus in another account or region gets a role that may only `events:PutEvents` on it;
+ * undeliverable events go to a dead-letter queue in this account.
  *
  * @example
+ * declare const stack: Stack;
  * new IamEventForwarder(stack, 'Forward', {
  *   centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/org-iam-alerts',
  * });

@@ -104,39 +104,18 @@ const IAM_TYPES_AND_NAME_PROPERTIES: Record<string, string> = {
 };
 
 /**
- * Deploys a member stack to every account of some organizational units, in some regions, from
- * the central app: one CloudFormation StackSet with service-managed permissions and automatic
- * deployment, so accounts created in (or moved into) the units later get the stack too.
+ * Deploys a member stack, from the central app, to every account of some organizational units and
+ * regions, accounts added later included: one service-managed CloudFormation StackSet, auto-deployed.
  *
- * Build the member side in `memberStack`, a stack of its own detached app, and pass central
- * values (a bus ARN, a bucket name) with `passValue`, which turns them into StackSet parameters:
+ * Build the member side in `memberStack` and pass central values with `passValue` (as StackSet
+ * parameters). The template goes inline, so member stacks cannot have assets. A service-managed
+ * StackSet never deploys to the organization's management account: use an ordinary stack there.
  *
- * ```ts
- * const rollout = new OrganizationStackSet(this, 'Rollout', {
- *   organizationalUnitIds: ['ou-ab12-cdef3456'],
- *   regions: ['us-east-1'],
- * });
- * new IamEventForwarder(rollout.memberStack, 'Forward', {
- *   centralBusArn: rollout.passValue('CentralBusArn', bus.eventBusArn),
- * });
- * ```
- *
- * Why not cdklabs/cdk-stacksets: it is the maintained CDK way of building StackSets and it works,
- * but as a jsii dependency of this library it would have to be a peer dependency every user
- * installs, in every language, pinned to one exact `0.0.x` release (a caret range does not span
- * 0.0.x versions), so each of its frequent releases would conflict with users' own pins. It also
- * ships the member template as a file asset, which needs the asset bucket it publishes to to be
- * readable by StackSets (its `assetBuckets` setup) even for templates without assets. The member
- * stacks here are small and have no assets, so the template goes inline (`TemplateBody`, up to
- * 51,200 bytes, checked at synthesis) and the central values go as StackSet parameters: no
- * extra dependency, no bucket, and the StackSet is updated whenever the template changes.
- *
- * The member stack uses the `BootstraplessSynthesizer` (member accounts need no CDK bootstrap;
- * assets are refused) and is synthesized into a temporary directory when the central stack is.
- *
- * A service-managed StackSet never deploys to the organization's management account, even when
- * the root is a target: deploy the member-side constructs there with an ordinary stack. A
- * warning (`cdk-iam-change-alerts:managementAccountNotCovered`) says so; acknowledge it once you have.
+ * @example
+ * declare const stack: Stack;
+ * declare const bus: CrossAccountAlertBus;
+ * const rollout = new OrganizationStackSet(stack, 'Rollout', { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['us-east-1'] });
+ * new IamEventForwarder(rollout.memberStack, 'Forward', { centralBusArn: rollout.passValue('CentralBusArn', bus.eventBusArn) });
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
  */

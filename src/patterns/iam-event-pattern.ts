@@ -126,21 +126,18 @@ interface Rendered {
  * An EventBridge event pattern for IAM activity recorded by CloudTrail: presets, glob compilation
  * and refinements, rendered for CDK rules (`toEventPattern()`) or as native JSON (`toJson()`).
  *
- * Immutable: every refinement returns a new pattern. Every pattern is checked with the
- * project's EventBridge engine and fits EventBridge's default 2,048-character pattern quota
- * when it is built; a pattern that cannot fit fails with its size.
- *
- * IAM is a global service: its events reach EventBridge only in us-east-1 (a rule elsewhere never
- * fires), and only when a CloudTrail trail with management events exists there.
+ * Immutable: each refinement returns a new pattern, checked by the project's EventBridge engine and
+ * held to EventBridge's default 2,048-character quota. IAM events reach EventBridge only in
+ * us-east-1, and only when a CloudTrail trail with management events exists there.
  *
  * @example
+ * declare const stack: Stack;
  * const pattern = patterns.IamEventPattern.changes()
  *   .exceptPrincipals('arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1')
  *   .withConsoleSignIn();
- * new events.Rule(this, 'IamChanges', { eventPattern: pattern.toEventPattern() });
+ * new events.Rule(stack, 'IamChanges', { eventPattern: pattern.toEventPattern() });
  *
  * @see https://aws.amazon.com/blogs/security/how-to-receive-alerts-when-your-iam-configuration-changes/
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
  */
 export class IamEventPattern {
   /**

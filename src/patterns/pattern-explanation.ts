@@ -4,20 +4,11 @@ import { IamOperation, IamOperations } from './iam-operations';
 /**
  * Which IAM API operations an EventBridge event pattern matches, and which changes it misses.
  *
- * `explain` builds one synthetic EventBridge event per operation of the `IamOperations` catalog
- * (an IAM API call via CloudTrail in us-east-1, as delivered for a successful call by an IAM
- * user) and runs the library's EventBridge matcher on it. Only `detail.eventName` and
- * `detail.readOnly` vary between the events; everything else stays at what every IAM API call
- * has (`source` `aws.iam`, `detail-type` `AWS API Call via CloudTrail`, `region` and
- * `detail.awsRegion` `us-east-1`, `detail.eventSource` `iam.amazonaws.com`, `detail.eventType`
- * `AwsApiCall`, `detail.managementEvent` true, `detail.eventCategory` `Management`, `version`
- * `0`, `resources` empty).
- *
- * Conditions on any other field — who called (`detail.userIdentity`), whether the call failed
- * (`detail.errorCode`), the account, the request parameters — depend on the call, not on the
- * operation. Explain sets them aside: it reports those fields in `conditionalOn` and counts an
- * operation as matched when the pattern's conditions on the fields above let it through. Those
- * matches then happen only for calls whose other fields fit too.
+ * `explain` runs the library's EventBridge matcher on one synthetic event per operation of the
+ * `IamOperations` catalog: a successful IAM API call via CloudTrail in us-east-1 in which only
+ * `detail.eventName` and `detail.readOnly` vary. Conditions on other fields (the caller, the error
+ * code, the account, the request parameters) depend on the call, not the operation: they are
+ * reported in `conditionalOn`, and an operation counts as matched when the rest lets it through.
  *
  * @example
  * const explanation = patterns.PatternExplanation.explain(JSON.stringify({

@@ -95,24 +95,10 @@ function readText(text: string): TextReading {
 /**
  * An EventBridge event pattern, validated and compiled, that tells whether events match it.
  *
- * It reproduces how EventBridge matches (aws/event-ruler, the engine behind EventBridge, with its
- * array-consistent matching) and what it rejects, with event-ruler's own error texts, plus the
- * service limits: pattern length, 1,000 `$or` combinations and wildcard complexity.
- *
- * `matches()` answers as event-ruler does for the same event text. It reads the text with `JSON.parse`
- * when that loses nothing event-ruler looks at (checked on every text, once for all matchers: no key
- * repeated within an object, Jackson's nesting and length limits, and, for patterns that compare
- * numbers, no number whose spelling matters), and otherwise reads it the way event-ruler does: every
- * value of a repeated key, every number's spelling, arrays numbered in document order. Text event-ruler
- * refuses (invalid JSON, not an object, nested deeper than 1,000) throws with Jackson's reason.
- *
- * `matchesEvent()` takes an object as it is, so it cannot see what `JSON.parse` already dropped: the
- * earlier values of a repeated key and number spellings (a number is its JS value).
- *
- * Like the harness the engine is checked against, it answers as an event-ruler machine holding this
- * pattern alone. event-ruler reads only the event keys its rules name, and numbers arrays as it reads
- * them, so on a machine shared with other rules a few answers can differ (a field under an empty key,
- * or array consistency across several arrays).
+ * It accepts, rejects (with event-ruler's own error texts) and matches patterns as EventBridge
+ * does (aws/event-ruler, with array-consistent matching), and enforces the service limits: pattern
+ * length, 1,000 `$or` combinations, wildcard complexity. `matches()` reads event text as event-ruler
+ * does; `matchesEvent()` takes a parsed object, which has lost repeated keys and number spellings.
  *
  * @example
  * const matcher = patterns.EventPatternMatcher.fromJson(JSON.stringify({

@@ -74,42 +74,16 @@ export interface RenderContext {
  * Renders the text EventBridge delivers to a rule target through an input transformer, so an
  * alert message can be previewed offline from a real event.
  *
- * The output is the exact target input: for an SNS target, the message body, and so the text
- * of an SNS email. A template written as a JSON string (what CDK's `RuleTargetInput.fromText`
- * emits) is delivered with its surrounding double quotes and its `\"` / `\n` escapes as typed;
- * the EventBridge tutorial's SNS message is `"This event was of customerCreated type."`,
- * quotes included, and AWS-recorded SQS deliveries show the same.
+ * The output is the exact target input (for an SNS target, the message body and so the email
+ * text): a template written as a JSON string, as CDK's `RuleTargetInput.fromText` emits, keeps its
+ * surrounding quotes and escapes as typed. Placeholders are filled as the EventBridge User Guide
+ * describes: a value inside a JSON string is inserted unescaped, a missing path as an empty string.
  *
- * How each placeholder is filled (Amazon EventBridge User Guide, "Amazon EventBridge input
- * transformation", sections "Input transform examples" and "Common Issues with transforming
- * input"):
- *
- * - Placeholder outside a JSON string (`{"name": <eventName>}`): the value as JSON, so a string
- *   gains quotes (`"CreateUser"`), objects and arrays are inserted as minified JSON, numbers,
- *   booleans and null as literals. The guide's "Simple JSON" example turns `"instance" : <instance>`
- *   into `"instance" : "i-0123456789"`.
- * - Placeholder inside a JSON string (`"by <arn>"`): a string is inserted as it is, without
- *   escaping ("EventBridge doesn't escape values extracted by Input Path"), so quotes, backslashes
- *   and newlines in the value appear raw; a number or boolean as its JSON text; null as `null`;
- *   an object or array as its JSON text with every `"` removed (the guide: "Detail is <detail>"
- *   becomes "Detail is {key1: value1}").
- * - A path that does not exist in the event fills in an empty string (`""` outside a string,
- *   nothing inside one). The guide says the variable "isn't created and won't appear in the
- *   output"; AWS-recorded deliveries (localstack's AWS-validated snapshots) show exactly this.
- * - Text outside placeholders is copied unchanged, whitespace included (the output is not
- *   re-serialized: the newline after a Firehose JSON record survives).
- *
- * Predefined variables: `<aws.events.rule-arn>`, `<aws.events.rule-name>` and
- * `<aws.events.event.ingestion-time>` are strings (see `RenderContext`); `<aws.events.event>` is
- * the event without `detail`, with `detail-type` named `detailType` and its fields in the order
- * EventBridge writes them (id, account, detailType, time, source, region, resources, version,
- * as AWS-recorded deliveries show); `<aws.events.event.json>` is the whole event as minified
- * JSON. The last two are not escaped, so they may only be the value of a JSON field.
- *
- * Where the documentation is silent or ambiguous the choice is stated on the member it affects;
- * in short: a plain-text template (not JSON) is read with the same string-literal rule; a JSON
- * null fills `null`; a wildcard path fills the list of its matches; numbers are written in
- * JavaScript's shortest form (`1.0` becomes `1`, where EventBridge's Java engine may keep `1.0`).
+ * @example
+ * const text = patterns.InputTransformerRenderer.render(
+ *   { inputPathsMap: { user: '$.detail.userIdentity.arn' }, inputTemplate: '"<user> changed IAM"' },
+ *   '{"detail":{"userIdentity":{"arn":"arn:aws:iam::111111111111:user/alice"}}}',
+ * ); // "arn:aws:iam::111111111111:user/alice changed IAM", quotes included
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
