@@ -2,10 +2,10 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AccessAnalyzerServiceRole } from './access-analyzer-service-role';
 import { checkServiceRoleProps } from './service-role-checks';
-import { invalidInput } from '../identifiers/invalid-input';
 import { checkRegion, checkRegionPartition, globalEventsRegion, partitionOfRegion } from '../identifiers/regions';
 import { deploymentOptionsOf } from '../org-rollout/deployment-options';
 import { OrganizationStackSet, StackSetDeploymentOptions } from '../org-rollout/organization-stack-set';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Where and how the Access Analyzer service role is rolled out to the accounts of an organization.

@@ -3,8 +3,8 @@ import type { AccessAnalyzerServiceRoleProps } from './access-analyzer-service-r
 import { SERVICE_ROLE_NAME_PREFIX } from './policy-generation-statements';
 import { checkS3KeyPrefix } from './trail-log-paths';
 import { checkSamePartition, KmsKeyArnParts, parseKmsKeyArn, parseTrailArn, TrailArnParts } from '../identifiers/arns';
-import { invalidInput } from '../identifiers/invalid-input';
 import { checkOrganizationId } from '../identifiers/organizations';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Checks of the organization trail values the Access Analyzer constructs are built from: those of

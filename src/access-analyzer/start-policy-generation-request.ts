@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { SERVICE_ROLE_NAME_PREFIX, SERVICE_ROLE_PATH } from './policy-generation-statements';
 import { IamPrincipalArnParts, parseIamPrincipalArn, parseTrailArn, TrailArnParts } from '../identifiers/arns';
-import { invalidInput } from '../identifiers/invalid-input';
 import { checkRegion, checkRegionPartition } from '../identifiers/regions';
+import { invalidInput } from '../private/invalid-input';
 
 const WHERE = 'StartPolicyGenerationRequest';
 const DAY_MS = 24 * 60 * 60 * 1000;

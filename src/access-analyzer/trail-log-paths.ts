@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalidInput } from '../identifiers/invalid-input';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Where an organization trail writes each account's log files, and the checks of the trail's S3 key

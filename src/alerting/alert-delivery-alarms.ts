@@ -4,8 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { notifyTopicOnAlarm } from './alarm-notifications';
-import { failureCountAlarm, ruleMetricOf } from './rule-metrics';
+import { notifyTopicOnAlarm } from './private/alarm-notifications';
+import { failureCountAlarm, ruleMetricOf } from './private/rule-metrics';
 
 /**
  * Options for `AlertDeliveryAlarms`.

@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlertMessage } from './alert-message';
-import { deadLetterQueueStatement } from './dead-letter-queue-statement';
-import { eventBridgePublishesWithKey } from './key-policy-statements';
-import { checkTargetRetryPolicy } from './target-retry-policy';
-import { invalidInput } from '../identifiers/invalid-input';
+import { deadLetterQueueStatement } from './private/dead-letter-queue-statement';
+import { eventBridgePublishesWithKey } from './private/key-policy-statements';
+import { checkTargetRetryPolicy } from './private/target-retry-policy';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Options for an `AlertTopicTarget`.

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EncryptedAlertTopic, EncryptedAlertTopicProps } from './encrypted-alert-topic';
-import { invalidInput } from '../identifiers/invalid-input';
+import { invalidInput } from '../private/invalid-input';
 
 /** The alias of the AWS-managed SNS key, whose key policy no one can change. */
 const AWS_MANAGED_SNS_KEY_ALIAS = 'alias/aws/sns';

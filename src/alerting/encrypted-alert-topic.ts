@@ -1,7 +1,7 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { denyGrantsExceptForAwsServices } from './key-policy-statements';
+import { denyGrantsExceptForAwsServices } from './private/key-policy-statements';
 
 /**
  * Options for an `EncryptedAlertTopic`.

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { denyGrantsExceptForAwsServices } from './key-policy-statements';
-import { invalidInput } from '../identifiers/invalid-input';
+import { denyGrantsExceptForAwsServices } from './private/key-policy-statements';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Options for the CloudTrail trail that `AlertTrail.create()` makes.

@@ -7,19 +7,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlertDeadLetterQueue } from './alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from './alert-delivery-alarms';
-import { bindDestinations } from './alert-destinations';
 import { AlertMessage } from './alert-message';
 import { AlertTopic } from './alert-topic';
 import { AlertTopicTarget } from './alert-topic-target';
 import { AlertTrail } from './alert-trail';
 import { HardenedTrail } from './hardened-trail';
-import { requireIamEventRegion } from './iam-event-region';
-import { withoutHeartbeat } from '../health/heartbeat';
+import { bindDestinations } from './private/alert-destinations';
+import { requireIamEventRegion } from './private/iam-event-region';
 import { PipelineHealth } from '../health/pipeline-health';
-import { PipelineHealthChecks, warnHealthOff } from '../health/pipeline-health-checks';
-import { ruleNamePrefix } from '../health/tamper-alerts';
-import { invalidInput } from '../identifiers/invalid-input';
+import { withoutHeartbeat } from '../health/private/heartbeat';
+import { PipelineHealthChecks, warnHealthOff } from '../health/private/pipeline-health-checks';
+import { ruleNamePrefix } from '../health/private/tamper-alerts';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Options for `IamChangeAlerting`.

@@ -4,26 +4,26 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, checkAccountList, estimatedBusPolicySize } from './bus-policy';
-import { forwardedSourcesAndDetailTypes } from './forwarded-events';
-import { HEALTH_DETAIL_TYPES, HEALTH_SOURCES, memberAlarmPattern } from './forwarder-health';
 import { IamEventForwarderRollout, MemberRolloutOptions } from './iam-event-forwarder-rollout';
-import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { BUS_POLICY_QUOTA, busPolicyDocument, BusPolicyInput, checkAccountList, estimatedBusPolicySize } from './private/bus-policy';
+import { forwardedSourcesAndDetailTypes } from './private/forwarded-events';
+import { HEALTH_DETAIL_TYPES, HEALTH_SOURCES, memberAlarmPattern } from './private/forwarder-health';
+import { choosePatterns, toForwardedPattern } from './private/pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
-import { bindDestinations } from '../alerting/alert-destinations';
 import { AlertMessage } from '../alerting/alert-message';
 import { AlertTopic } from '../alerting/alert-topic';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
-import { memberAlarmMessage, tamperMessage } from '../health/health-message';
-import { withoutHeartbeat } from '../health/heartbeat';
+import { bindDestinations } from '../alerting/private/alert-destinations';
 import { PipelineHealth } from '../health/pipeline-health';
-import { PipelineHealthChecks, warnHealthOff } from '../health/pipeline-health-checks';
-import { ruleNamePrefix } from '../health/tamper-alerts';
-import { invalidInput } from '../identifiers/invalid-input';
+import { memberAlarmMessage, tamperMessage } from '../health/private/health-message';
+import { withoutHeartbeat } from '../health/private/heartbeat';
+import { PipelineHealthChecks, warnHealthOff } from '../health/private/pipeline-health-checks';
+import { ruleNamePrefix } from '../health/private/tamper-alerts';
 import { checkOrganizationId } from '../identifiers/organizations';
 import { globalEventsRegion, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { invalidInput } from '../private/invalid-input';
 
 /** Properties of a {@link CrossAccountAlertBus}. */
 export interface CrossAccountAlertBusProps {

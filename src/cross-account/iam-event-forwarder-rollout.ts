@@ -1,8 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './forwarded-events';
 import { IamEventForwarder } from './iam-event-forwarder';
-import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { checkRegionList, forwardingRegions, GLOBAL_SIGN_IN_REGIONS } from './private/forwarded-events';
+import { choosePatterns, toForwardedPattern } from './private/pattern-choice';
 import { PipelineHealth } from '../health/pipeline-health';
 import { parseEventBusArn } from '../identifiers/arns';
 import { partitionOfRegion } from '../identifiers/regions';

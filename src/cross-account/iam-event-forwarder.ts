@@ -4,20 +4,20 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CentralBusTarget } from './central-bus-target';
-import { checkRegionList, forwardedSourcesAndDetailTypes, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './forwarded-events';
-import { ForwarderHealth, ForwarderRegionGroup, HEALTH_DETAIL_TYPES, HEALTH_SOURCES } from './forwarder-health';
-import { forwardingRulePattern } from './forwarding-pattern';
-import { choosePatterns, toForwardedPattern } from './pattern-choice';
+import { CentralBusTarget } from './private/central-bus-target';
+import { checkRegionList, forwardedSourcesAndDetailTypes, forwardingRegions, GLOBAL_SIGN_IN_REGIONS, regionsForPatterns } from './private/forwarded-events';
+import { ForwarderHealth, ForwarderRegionGroup, HEALTH_DETAIL_TYPES, HEALTH_SOURCES } from './private/forwarder-health';
+import { forwardingRulePattern } from './private/forwarding-pattern';
+import { choosePatterns, toForwardedPattern } from './private/pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
-import { heartbeatOf, withoutHeartbeat } from '../health/heartbeat';
 import { PipelineHealth } from '../health/pipeline-health';
-import { warnHealthOff } from '../health/pipeline-health-checks';
-import { ruleNamePrefix } from '../health/tamper-alerts';
+import { heartbeatOf, withoutHeartbeat } from '../health/private/heartbeat';
+import { warnHealthOff } from '../health/private/pipeline-health-checks';
+import { ruleNamePrefix } from '../health/private/tamper-alerts';
 import { checkSamePartition, EventBusArnParts, parseEventBusArn } from '../identifiers/arns';
-import { invalidInput } from '../identifiers/invalid-input';
 import { allGlobalEventsRegions, partitionOfRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { invalidInput } from '../private/invalid-input';
 
 /** Properties of an {@link IamEventForwarder}. */
 export interface IamEventForwarderProps {

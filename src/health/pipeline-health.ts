@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PipelineHealthSettings } from './pipeline-health-settings';
-import { invalidInput } from '../identifiers/invalid-input';
+import { PipelineHealthSettings } from './private/pipeline-health-settings';
+import { invalidInput } from '../private/invalid-input';
 
 /**
  * Options of `PipelineHealth.monitor()`.

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { invalidInput, ValueSource } from './invalid-input';
 import { ACCOUNT_ID_SYNTAX, isAccountId } from './organizations';
 import { isPartition, partitionOfRegion, REGION_NAME, REGION_NAME_SYNTAX } from './regions';
+import { invalidInput, ValueSource } from '../private/invalid-input';
 
 /**
  * ARNs the constructs are configured with: CloudTrail trails, IAM roles and users, KMS keys and

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalidInput, ValueSource } from './invalid-input';
+import { invalidInput, ValueSource } from '../private/invalid-input';
 
 /**
  * AWS Organizations identifiers: organization ids, account ids, and the ids of organizational

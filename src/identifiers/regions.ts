@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalidInput, ValueSource } from './invalid-input';
+import { invalidInput, ValueSource } from '../private/invalid-input';
 
 /**
  * Region names, the partition each region belongs to, and what differs between partitions.

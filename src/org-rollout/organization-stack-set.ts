@@ -5,9 +5,9 @@ import * as path from 'path';
 import { Annotations, App, BootstraplessSynthesizer, CfnParameter, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct, IConstruct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
 import { ORGANIZATIONAL_UNIT_OR_ROOT_ID } from '../identifiers/organizations';
 import { REGION_NAME } from '../identifiers/regions';
+import { invalidInput } from '../private/invalid-input';
 
 /** Who calls StackSets for the organization. */
 export enum StackSetCaller {

@@ -6,7 +6,7 @@ import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopic } from '../../src/alerting/alert-topic';
 import { AlertTrail } from '../../src/alerting/alert-trail';
 import { IamChangeAlerting } from '../../src/alerting/iam-change-alerting';
-import { denyGrantsExceptForAwsServices } from '../../src/alerting/key-policy-statements';
+import { denyGrantsExceptForAwsServices } from '../../src/alerting/private/key-policy-statements';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
 /**

@@ -16,8 +16,9 @@ function publicDeclarations(): Array<{ name: string; lines: number; file: string
   const found = new Map<string, { name: string; lines: number; file: string }>();
   const visit = (moduleSymbol: ts.Symbol, prefix: string) => {
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-      if (symbol.flags & ts.SymbolFlags.ValueModule || symbol.flags & ts.SymbolFlags.NamespaceModule) {
+      const has = (s: ts.Symbol, flag: ts.SymbolFlags) => (s.flags & flag) !== 0; // eslint-disable-line no-bitwise
+      const symbol = has(exported, ts.SymbolFlags.Alias) ? checker.getAliasedSymbol(exported) : exported;
+      if (has(symbol, ts.SymbolFlags.ValueModule) || has(symbol, ts.SymbolFlags.NamespaceModule)) {
         visit(symbol, `${prefix}${exported.name}.`);
         continue;
       }

@@ -2,7 +2,7 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   ACCOUNTS_STATEMENT_SID, BUS_POLICY_QUOTA, busPolicyDocument, checkAccountList, estimatedBusPolicySize, ORGANIZATION_STATEMENT_SID,
-} from '../../src/cross-account/bus-policy';
+} from '../../src/cross-account/private/bus-policy';
 
 const BUS = 'arn:aws:events:eu-west-1:999999999999:event-bus/org-alerts';
 const SOURCES = ['aws.iam', 'aws.signin'];

@@ -2,8 +2,8 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CENTRAL_ACCOUNT, CENTRAL_BUS_NAME, CENTRAL_REGION, centralOrganizationConfiguration, ORGANIZATION_ID } from './configurations';
 import { logicalIdOf, resourcesOf, resourceWithId, ruleNamed, ruleNameSuffixes } from './template-queries';
-import { ACCOUNTS_STATEMENT_SID, ORGANIZATION_STATEMENT_SID } from '../../src/cross-account/bus-policy';
 import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
+import { ACCOUNTS_STATEMENT_SID, ORGANIZATION_STATEMENT_SID } from '../../src/cross-account/private/bus-policy';
 import { PipelineHealth } from '../../src/health/pipeline-health';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
-import { memberAlarmPattern } from '../../src/cross-account/forwarder-health';
-import { heartbeatEventPattern } from '../../src/health/heartbeat';
+import { memberAlarmPattern } from '../../src/cross-account/private/forwarder-health';
+import { heartbeatEventPattern } from '../../src/health/private/heartbeat';
 import { IamEventPattern } from '../../src/patterns/iam-event-pattern';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalidInput } from '../../src/identifiers/invalid-input';
+import { invalidInput } from '../../src/private/invalid-input';
 
 test('names a construct by its path, then the problem and the fix', () => {
   const thing = new Construct(new Stack(new App(), 'Stack'), 'Thing');

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
 import { ForwardedPattern, forwardedSourcesAndDetailTypes } from './forwarded-events';
-import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
+import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher';
 
 /**
  * The one pattern a member region's forwarding rule uses for all the patterns relevant there.

@@ -2,10 +2,10 @@ import { Aws, CfnCondition, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct, IConstruct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
-import { partitionOfRegion } from '../identifiers/regions';
-import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
-import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { partitionOfRegion } from '../../identifiers/regions';
+import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher';
+import { IamEventPattern } from '../../patterns/iam-event-pattern';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * The heartbeat: a schedule makes a harmless, mutating IAM call (`iam:TagRole` on the heartbeat

@@ -3,8 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { addConditionalQueueStatement } from './conditional-queue-statements';
-import { deadLetterQueueStatement } from '../alerting/dead-letter-queue-statement';
-import { checkTargetRetryPolicy } from '../alerting/target-retry-policy';
+import { deadLetterQueueStatement } from '../../alerting/private/dead-letter-queue-statement';
+import { checkTargetRetryPolicy } from '../../alerting/private/target-retry-policy';
 
 /** Options of the central bus target. */
 export interface CentralBusTargetOptions {

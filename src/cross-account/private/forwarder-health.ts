@@ -4,9 +4,9 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { failureCountAlarm, ruleMetricOf } from '../alerting/rule-metrics';
-import { heartbeatEventPattern } from '../health/heartbeat';
-import { tamperPatterns } from '../health/tamper-alerts';
+import { failureCountAlarm, ruleMetricOf } from '../../alerting/private/rule-metrics';
+import { heartbeatEventPattern } from '../../health/private/heartbeat';
+import { tamperPatterns } from '../../health/private/tamper-alerts';
 
 /**
  * The member side of pipeline health: alarms on the forwarder's own failures, and a health rule

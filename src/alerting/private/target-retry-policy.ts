@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import { invalidInput } from '../identifiers/invalid-input';
+import { invalidInput } from '../../private/invalid-input';
 
 /** The most retry attempts EventBridge makes for one event (also its default). */
 const MAX_RETRY_ATTEMPTS = 185;

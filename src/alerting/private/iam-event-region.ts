@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
-import { globalEventsRegion, partitionOfRegion } from '../identifiers/regions';
+import { globalEventsRegion, partitionOfRegion } from '../../identifiers/regions';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * The only region where IAM (a global service) delivers its CloudTrail events to EventBridge in

@@ -1,7 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
-import { checkRegion, checkRegionPartition, globalEventsRegion, supportsCrossRegionBusTargets } from '../identifiers/regions';
+import { checkRegion, checkRegionPartition, globalEventsRegion, supportsCrossRegionBusTargets } from '../../identifiers/regions';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * What the member accounts forward, derived from the chosen patterns: the event sources and

@@ -7,7 +7,7 @@ import { heartbeatOf, HeartbeatSchedule } from './heartbeat';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { PipelineHealthSettings } from './pipeline-health-settings';
 import { TamperAlerts, WatchedResources } from './tamper-alerts';
-import { BoundDestinations } from '../alerting/alert-destinations';
+import { BoundDestinations } from '../../alerting/private/alert-destinations';
 
 /** Options of `PipelineHealthChecks`. */
 export interface PipelineHealthChecksProps {

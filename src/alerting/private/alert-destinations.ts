@@ -2,9 +2,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { AlertTopic } from './alert-topic';
+import { AlertTopic } from '../alert-topic';
 import { normalizeEmailAddresses } from './email-addresses';
-import { invalidInput } from '../identifiers/invalid-input';
+import { invalidInput } from '../../private/invalid-input';
 
 /** The destination props every alerting construct takes, under the same names. */
 export interface DestinationInput {

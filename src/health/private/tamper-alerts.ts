@@ -4,12 +4,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { tamperMessage } from './health-message';
-import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
-import { AlertMessage } from '../alerting/alert-message';
-import { AlertTopicTarget } from '../alerting/alert-topic-target';
-import { invalidInput } from '../identifiers/invalid-input';
-import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
-import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from '../patterns/engine/pattern-check';
+import { AlertDeliveryAlarms } from '../../alerting/alert-delivery-alarms';
+import { AlertMessage } from '../../alerting/alert-message';
+import { AlertTopicTarget } from '../../alerting/alert-topic-target';
+import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher';
+import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from '../../patterns/engine/pattern-check';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * Tamper alerts: the CloudTrail records of calls that switch the pipeline off or blind it,

@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { heartbeatEventPattern } from './heartbeat';
-import { notifyTopicOnAlarm } from '../alerting/alarm-notifications';
-import { denyGrantsExceptForAwsServices } from '../alerting/key-policy-statements';
-import { ruleMetricOf } from '../alerting/rule-metrics';
+import { notifyTopicOnAlarm } from '../../alerting/private/alarm-notifications';
+import { denyGrantsExceptForAwsServices } from '../../alerting/private/key-policy-statements';
+import { ruleMetricOf } from '../../alerting/private/rule-metrics';
 
 /**
  * The account ids each per-account alarm covers, by leading digit: five groups, the most metric

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
-import { checkAccountId } from '../identifiers/organizations';
+import { checkAccountId } from '../../identifiers/organizations';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * The resource policy of the central bus, built as a plain JSON document.

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalidInput } from '../identifiers/invalid-input';
+import { invalidInput } from '../../private/invalid-input';
 
 // A sane syntax check, not RFC 5322: a dot-atom local part, and a domain of DNS labels ending in a
 // top-level domain of letters. It rejects the typos that would leave alerts undelivered

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ForwardedPattern } from './forwarded-events';
-import { invalidInput } from '../identifiers/invalid-input';
-import { IamEventPattern } from '../patterns/iam-event-pattern';
+import { IamEventPattern } from '../../patterns/iam-event-pattern';
+import { invalidInput } from '../../private/invalid-input';
 
 /** The patterns a cross-account construct works with: `patterns`, or the default `[IamEventPattern.changes()]`. */
 export function choosePatterns(scope: IConstruct, props: { readonly patterns?: IamEventPattern[] }): IamEventPattern[] {
