@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,10 +7,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlertDeadLetterQueue } from './alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from './alert-delivery-alarms';
-import { AlertMessage } from './alert-message';
-import { AlertTopic } from './alert-topic';
 import { AlertTopicTarget } from './alert-topic-target';
 import { AlertTrail } from './alert-trail';
+import { AlertingOptions } from './alerting-options';
 import { HardenedTrail } from './hardened-trail';
 import { bindDestinations } from './private/alert-destinations';
 import { requireIamEventRegion } from './private/iam-event-region';
@@ -24,7 +23,7 @@ import { invalidInput } from '../private/invalid-input';
 /**
  * Options for `IamChangeAlerting`.
  */
-export interface IamChangeAlertingProps {
+export interface IamChangeAlertingProps extends AlertingOptions {
   /**
    * Which IAM events raise an alert.
    *
@@ -33,53 +32,11 @@ export interface IamChangeAlertingProps {
   readonly pattern?: IamEventPattern;
 
   /**
-   * Email addresses subscribed to the alert topic.
-   *
-   * Each address must confirm the subscription from the email SNS sends before alerts arrive.
-   * Addresses are checked for sane syntax; duplicates (ignoring case) are subscribed once.
-   *
-   * @default - no email subscriptions
-   */
-  readonly emails?: string[];
-
-  /**
-   * Further subscriptions to the alert topic (an SQS queue, a Lambda function, an HTTPS
-   * endpoint, ...).
-   *
-   * @default - none
-   */
-  readonly subscriptions?: sns.ITopicSubscription[];
-
-  /**
-   * Allow the construct to have no alert destination.
-   *
-   * Without `emails`, `subscriptions` or an existing topic, alerts would reach nobody, so that is
-   * an error unless you set this, for example because you subscribe to `topic` yourself.
-   *
-   * @default false
-   */
-  readonly allowNoDestination?: boolean;
-
-  /**
    * The CloudTrail trail that records the IAM calls.
    *
    * @default AlertTrail.create()
    */
   readonly trail?: AlertTrail;
-
-  /**
-   * The SNS topic alerts are published to.
-   *
-   * @default AlertTopic.create()
-   */
-  readonly topic?: AlertTopic;
-
-  /**
-   * What an alert says.
-   *
-   * @default AlertMessage.readable()
-   */
-  readonly message?: AlertMessage;
 
   /**
    * Deliver read-only calls (`Get*`, `List*`, ...) to the rule.
@@ -102,38 +59,6 @@ export interface IamChangeAlertingProps {
    */
   readonly ruleName?: string;
 
-  /**
-   * How many times EventBridge retries a failed delivery (0 to 185).
-   *
-   * @default 185
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long EventBridge keeps retrying a delivery (1 minute to 24 hours).
-   *
-   * @default Duration.hours(24)
-   */
-  readonly maxEventAge?: Duration;
-
-  /**
-   * The topic the pipeline's own alarms and tamper alerts go to.
-   *
-   * Separate from the alert topic, so that a deleted alert topic, a disabled topic key or a
-   * removed subscription is still reported. Tampering with the health topic itself is reported to
-   * the alert topic.
-   *
-   * @default AlertTopic.create() with its own key, subscribed by the same `emails` and `subscriptions`
-   */
-  readonly healthTopic?: AlertTopic;
-
-  /**
-   * Whether the pipeline watches itself: a heartbeat through the real path, alarmed when it stops,
-   * and tamper alerts on the trail, rules, topics and keys it relies on.
-   *
-   * @default PipelineHealth.monitor()
-   */
-  readonly pipelineHealth?: PipelineHealth;
 }
 
 /**

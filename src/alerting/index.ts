@@ -4,6 +4,7 @@ export * from './alert-message';
 export * from './alert-topic';
 export * from './alert-topic-target';
 export * from './alert-trail';
+export * from './alerting-options';
 export * from './encrypted-alert-topic';
 export * from './hardened-trail';
 export * from './iam-change-alerting';

@@ -12,8 +12,8 @@ import { choosePatterns, toForwardedPattern } from './private/pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
 import { AlertMessage } from '../alerting/alert-message';
-import { AlertTopic } from '../alerting/alert-topic';
 import { AlertTopicTarget } from '../alerting/alert-topic-target';
+import { AlertingOptions } from '../alerting/alerting-options';
 import { bindDestinations } from '../alerting/private/alert-destinations';
 import { PipelineHealth } from '../health/pipeline-health';
 import { memberAlarmMessage, tamperMessage } from '../health/private/health-message';
@@ -26,7 +26,7 @@ import { IamEventPattern } from '../patterns/iam-event-pattern';
 import { invalidInput } from '../private/invalid-input';
 
 /** Properties of a {@link CrossAccountAlertBus}. */
-export interface CrossAccountAlertBusProps {
+export interface CrossAccountAlertBusProps extends AlertingOptions {
   /**
    * The AWS Organizations organization whose accounts may forward events (`o-` and 10 to 32
    * characters). The bus policy then holds one `aws:PrincipalOrgID` condition however many
@@ -52,78 +52,6 @@ export interface CrossAccountAlertBusProps {
    * @default [IamEventPattern.changes()]
    */
   readonly patterns?: IamEventPattern[];
-
-  /**
-   * Email addresses subscribed to the alert topic (and the health topic). Each must confirm its
-   * subscription.
-   *
-   * @default - no email subscriptions
-   */
-  readonly emails?: string[];
-
-  /**
-   * Further subscriptions to the alert topic (and the health topic): an SQS queue, a Lambda
-   * function, an HTTPS endpoint, ...
-   *
-   * @default - none
-   */
-  readonly subscriptions?: sns.ITopicSubscription[];
-
-  /**
-   * Allow the construct to have no alert destination.
-   *
-   * Without `emails`, `subscriptions` or an existing topic, alerts would reach nobody, so that is
-   * an error unless you set this, for example because you subscribe to `topic` yourself.
-   *
-   * @default false
-   */
-  readonly allowNoDestination?: boolean;
-
-  /**
-   * The topic alerts are published to.
-   *
-   * @default AlertTopic.create(): a topic encrypted with its own customer-managed key
-   */
-  readonly topic?: AlertTopic;
-
-  /**
-   * The topic the pipeline's own alarms, tamper alerts and member failures go to.
-   *
-   * @default AlertTopic.create() with its own key, subscribed by the same `emails` and `subscriptions`
-   */
-  readonly healthTopic?: AlertTopic;
-
-  /**
-   * Whether the pipeline watches itself: the heartbeat of every member account (an alarm names
-   * the account and region that went silent), member alarms forwarded here, and tamper alerts on
-   * this bus, its rules, topics and keys. Forwarders must have the same setting (a rollout does).
-   *
-   * @default PipelineHealth.monitor()
-   */
-  readonly pipelineHealth?: PipelineHealth;
-
-  /**
-   * How many times EventBridge retries publishing an alert (0 to 185).
-   *
-   * @default 185
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long EventBridge keeps retrying an alert (1 minute to 24 hours).
-   *
-   * @default Duration.hours(24)
-   */
-  readonly maxEventAge?: Duration;
-
-  /**
-   * What an alert says. The message is built here, on the central bus, because event bus
-   * targets cannot transform events; `AlertMessage.readable()` names the member account and
-   * region the change happened in.
-   *
-   * @default AlertMessage.readable()
-   */
-  readonly message?: AlertMessage;
 
   /**
    * The name of the bus (letters, digits, `.`, `-`, `_`; at most 256 characters; not `default`).

@@ -3,17 +3,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlertTopic } from '../alert-topic';
+import { AlertingOptions } from '../alerting-options';
 import { normalizeEmailAddresses } from './email-addresses';
 import { invalidInput } from '../../private/invalid-input';
-
-/** The destination props every alerting construct takes, under the same names. */
-export interface DestinationInput {
-  readonly emails?: string[];
-  readonly subscriptions?: sns.ITopicSubscription[];
-  readonly topic?: AlertTopic;
-  readonly healthTopic?: AlertTopic;
-  readonly allowNoDestination?: boolean;
-}
 
 /** The two topics, bound and subscribed. */
 export interface BoundDestinations {
@@ -35,7 +27,7 @@ export interface BoundDestinations {
  * its own key and given the same emails and subscriptions; a topic given as `healthTopic` is used
  * as it is.
  */
-export function bindDestinations(scope: Construct, input: DestinationInput): BoundDestinations {
+export function bindDestinations(scope: Construct, input: AlertingOptions): BoundDestinations {
   const emails = normalizeEmailAddresses(scope, input.emails ?? []);
   const extra = input.subscriptions ?? [];
   const topic = (input.topic ?? AlertTopic.create())._bind(scope);
