@@ -70,3 +70,16 @@ def test_bad_glob_raises_a_clear_error():
     with pytest.raises(Exception) as err:
         patterns.IamEventPattern.event_names("Put**Policy")
     assert "Put**Policy" in str(err.value)
+
+
+def test_bad_input_errors_have_the_constructs_shape():
+    """`<Class>.<method>: <problem> Fix: <fix>`, as the constructs' `<path>: <problem> Fix: <fix>`."""
+    with pytest.raises(Exception) as err:
+        patterns.IamEventPattern.event_names("Put**Policy")
+    assert re.search(r'IamEventPattern\.eventNames: "Put\*\*Policy" has consecutive stars, .* Fix: use a single "\*"\.', str(err.value))
+    with pytest.raises(Exception) as err:
+        patterns.IamEventPattern.changes().only_accounts("1234")
+    assert re.search(r'IamEventPattern\.onlyAccounts: "1234" is not an AWS account id\. Fix: give the 12 digits', str(err.value))
+    with pytest.raises(Exception) as err:
+        patterns.IamEventPattern.event_names("createUser")
+    assert re.search(r"IamEventPattern\.eventNames: .* Fix: correct the case: did you mean CreateUser\?", str(err.value))

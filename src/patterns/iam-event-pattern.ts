@@ -5,6 +5,7 @@ import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from './engine/patte
 import { IamOperations } from './iam-operations';
 import { parsePrincipal, PrincipalMatch, validateAccountId } from './iam-principal';
 import { anythingButMatcher, compressExactGlobs, dedupeGlobs, FieldMatcher, GlobKind, subtractGlobs, ValueGlob } from './iam-value-glob';
+import { invalidInput, invalidInputFindings } from '../private/invalid-input';
 
 const API_CALL = 'AWS API Call via CloudTrail';
 const CONSOLE_ACTION = 'AWS Console Action via CloudTrail';
@@ -194,7 +195,7 @@ export class IamEventPattern {
     const method = 'IamEventPattern.eventNames';
     const globs = parseEventNames(names, method, true);
     checkAgainstCatalog(globs, method, iamOperationNames(), CatalogCheck.KNOWN_OPERATIONS);
-    return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)]);
+    return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)], method);
   }
 
   /**
@@ -210,7 +211,7 @@ export class IamEventPattern {
     const method = 'IamEventPattern.eventNamesNotInCatalog';
     const globs = parseEventNames(names, method, true);
     checkAgainstCatalog(globs, method, iamOperationNames(), CatalogCheck.CASE_ONLY);
-    return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)]);
+    return IamEventPattern.fromBranches(`IAM calls ${listForHumans(names)}`, [iamBranch(globs)], method);
   }
 
   /**
@@ -430,7 +431,11 @@ export class IamEventPattern {
     return IamEventPattern.fromBranches('IAM group membership changes', [iamBranch(GROUP_MEMBERSHIP_CHANGES.map(ValueGlob.exact))]);
   }
 
-  private static fromBranches(description: string, branches: Branch[]): IamEventPattern {
+  /**
+   * @param method the factory called, named in errors (presets are valid by construction: only
+   * `eventNames()` and `eventNamesNotInCatalog()` can fail)
+   */
+  private static fromBranches(description: string, branches: Branch[], method = 'IamEventPattern'): IamEventPattern {
     return new IamEventPattern({
       baseDescription: description,
       branches,
@@ -438,7 +443,7 @@ export class IamEventPattern {
       principals: [],
       withConsoleSignIn: false,
       mutatingOnly: false,
-    });
+    }, method);
   }
 
   /**
@@ -472,11 +477,12 @@ export class IamEventPattern {
   private readonly rendered: Rendered;
   private readonly hasTokens: boolean;
 
-  private constructor(state: PatternState) {
+  /** @param method the factory or refinement that made the pattern, named in errors */
+  private constructor(state: PatternState, method: string) {
     this.state = state;
     this.description = describe(state);
     this.hasTokens = state.principals.some((p) => p.isToken) || (state.accounts ?? []).some((a) => Token.isUnresolved(a));
-    this.rendered = renderWithinQuota(state, this.description);
+    this.rendered = renderWithinQuota(state, this.description, method);
     const survivors = this.rendered.branches;
     this.includesConsoleSignIn = survivors.some(({ branch }) => branch.kind === BranchKind.CONSOLE);
     this.includesRegionalEvents = survivors.some(({ branch }) => branch.regional);
@@ -509,10 +515,10 @@ export class IamEventPattern {
    * @param names operation names or globs to drop, for example `CreateServiceLinkedRole`, `Tag*`
    */
   public excludingEventNames(...names: string[]): IamEventPattern {
-    const method = 'excludingEventNames';
+    const method = 'IamEventPattern.excludingEventNames';
     const globs = parseEventNames(names, method, false);
     checkAgainstCatalog(globs, method, [...iamOperationNames(), CONSOLE_LOGIN], CatalogCheck.CASE_ONLY);
-    return this.refine({ excludedNames: dedupeGlobs([...this.state.excludedNames, ...globs]) });
+    return this.refine({ excludedNames: dedupeGlobs([...this.state.excludedNames, ...globs]) }, method);
   }
 
   /**
@@ -533,12 +539,12 @@ export class IamEventPattern {
    * @param principalArns principal ARNs or ARN globs
    */
   public onlyPrincipals(...principalArns: string[]): IamEventPattern {
-    const method = 'onlyPrincipals';
+    const method = 'IamEventPattern.onlyPrincipals';
     if (this.state.principalMode !== undefined) {
-      throw new Error(`${method}: the pattern '${this.description}' is already limited by ${this.state.principalMode}Principals; `
-        + `pass every principal in one ${method} call, and do not combine onlyPrincipals with exceptPrincipals.`);
+      throw invalidInput(method, `the pattern '${this.description}' is already limited by ${this.state.principalMode}Principals().`,
+        'pass every principal in one onlyPrincipals() call, and do not combine onlyPrincipals() with exceptPrincipals().');
     }
-    return this.refine({ principalMode: PrincipalMode.ONLY, principals: parsePrincipals(principalArns, method) });
+    return this.refine({ principalMode: PrincipalMode.ONLY, principals: parsePrincipals(principalArns, method) }, method);
   }
 
   /**
@@ -552,14 +558,15 @@ export class IamEventPattern {
    * @param principalArns principal ARNs or ARN globs
    */
   public exceptPrincipals(...principalArns: string[]): IamEventPattern {
-    const method = 'exceptPrincipals';
+    const method = 'IamEventPattern.exceptPrincipals';
     if (this.state.principalMode === PrincipalMode.ONLY) {
-      throw new Error(`${method}: the pattern '${this.description}' is already limited by onlyPrincipals; `
-        + 'leave the excluded principals out of the onlyPrincipals list instead.');
+      throw invalidInput(method, `the pattern '${this.description}' is already limited by onlyPrincipals().`,
+        'leave the excluded principals out of the onlyPrincipals() list instead.');
     }
     const added = parsePrincipals(principalArns, method);
     const known = new Set(this.state.principals.map((p) => p.text));
-    return this.refine({ principalMode: PrincipalMode.EXCEPT, principals: [...this.state.principals, ...added.filter((p) => !known.has(p.text))] });
+    const principals = [...this.state.principals, ...added.filter((p) => !known.has(p.text))];
+    return this.refine({ principalMode: PrincipalMode.EXCEPT, principals }, method);
   }
 
   /**
@@ -588,18 +595,18 @@ export class IamEventPattern {
    * @param accountIds 12-digit account ids
    */
   public onlyAccounts(...accountIds: string[]): IamEventPattern {
-    const method = 'onlyAccounts';
+    const method = 'IamEventPattern.onlyAccounts';
     if (accountIds.length === 0) {
-      throw new Error(`${method}: give at least one 12-digit account id, for example onlyAccounts('111122223333').`);
+      throw invalidInput(method, 'no account id was given.', 'give at least one 12-digit account id, for example 111122223333.');
     }
     accountIds.forEach((a) => validateAccountId(a, method));
     const requested = [...new Set(accountIds)];
     const accounts = this.state.accounts === undefined ? requested : this.state.accounts.filter((a) => requested.includes(a));
     if (accounts.length === 0) {
-      throw new Error(`${method}: none of ${requested.join(', ')} is among the accounts the pattern '${this.description}' `
-        + 'is already limited to, so it could match nothing; pass the accounts you want in one call.');
+      throw invalidInput(method, `none of ${requested.join(', ')} is among the accounts the pattern '${this.description}' `
+        + 'is already limited to, so it could match nothing.', 'pass the accounts you want in one onlyAccounts() call.');
     }
-    return this.refine({ accounts });
+    return this.refine({ accounts }, method);
   }
 
   /**
@@ -612,7 +619,7 @@ export class IamEventPattern {
     const consoleLogin = signInBranch([ValueGlob.exact(CONSOLE_LOGIN)]);
     const key = JSON.stringify(consoleLogin);
     if (this.state.branches.some((b) => JSON.stringify(b) === key)) return this;
-    return this.refine({ withConsoleSignIn: true, branches: [...this.state.branches, consoleLogin] });
+    return this.refine({ withConsoleSignIn: true, branches: [...this.state.branches, consoleLogin] }, 'IamEventPattern.withConsoleSignIn');
   }
 
   /**
@@ -625,7 +632,7 @@ export class IamEventPattern {
     return this.refine({
       mutatingOnly: true,
       branches: this.state.branches.map((b) => (b.kind === BranchKind.API ? { ...b, mutatingOnly: true } : b)),
-    });
+    }, 'IamEventPattern.onlyMutatingCalls');
   }
 
   /**
@@ -654,26 +661,30 @@ export class IamEventPattern {
    */
   public toJson(): string {
     if (this.hasTokens) {
-      throw new Error(`toJson: the pattern '${this.description}' holds unresolved CDK tokens (principals or accounts known only at deployment), `
-        + 'so it has no JSON text yet. Use toEventPattern() in a stack, or pass the ARNs and account ids as plain strings.');
+      throw invalidInput('IamEventPattern.toJson', `the pattern '${this.description}' holds unresolved CDK tokens `
+        + '(principals or accounts known only at deployment), so it has no JSON text yet.',
+      'use toEventPattern() in a stack, or pass the ARNs and account ids as plain strings.');
     }
     return this.rendered.text;
   }
 
-  private refine(changes: Partial<PatternState>): IamEventPattern {
-    return new IamEventPattern({ ...this.state, ...changes });
+  private refine(changes: Partial<PatternState>, method: string): IamEventPattern {
+    return new IamEventPattern({ ...this.state, ...changes }, method);
   }
 
-  private refineOutcome(outcome: Outcome, method: string): IamEventPattern {
-    const conflicting = this.state.outcome !== undefined && this.state.outcome !== outcome
-      ? `it is already limited to ${this.state.outcome} calls`
-      : this.state.branches.some((b) => b.outcome !== undefined && b.outcome !== outcome)
-        ? `the preset matches only ${this.state.branches.find((b) => b.outcome !== undefined)!.outcome} ones`
-        : undefined;
-    if (conflicting !== undefined) {
-      throw new Error(`${method}: the pattern '${this.description}' could then match nothing: ${conflicting}.`);
+  /** @param name the refinement called, without the class (`onlyFailedCalls`) */
+  private refineOutcome(outcome: Outcome, name: string): IamEventPattern {
+    const method = `IamEventPattern.${name}`;
+    if (this.state.outcome !== undefined && this.state.outcome !== outcome) {
+      throw invalidInput(method, `the pattern '${this.description}' could then match nothing: it is already limited to ${this.state.outcome} calls.`,
+        'call only one of onlyFailedCalls() and onlySuccessfulCalls().');
     }
-    return this.refine({ outcome });
+    const preset = this.state.branches.find((b) => b.outcome !== undefined && b.outcome !== outcome);
+    if (preset !== undefined) {
+      throw invalidInput(method, `the pattern '${this.description}' could then match nothing: the preset matches only ${preset.outcome} ones.`,
+        `leave out ${name}(), or start from a pattern that is not limited to ${preset.outcome} calls.`);
+    }
+    return this.refine({ outcome }, method);
   }
 }
 
@@ -717,25 +728,27 @@ function rootUserConditions(): JsonObject {
 
 function parseEventNames(names: readonly string[], method: string, rejectSignIn: boolean): ValueGlob[] {
   if (names.length === 0) {
-    throw new Error(`${method}: give at least one event name or glob, for example ${method}('CreateUser', 'Put*Policy').`);
+    throw invalidInput(method, 'no event name was given.', 'give at least one event name or glob, for example "CreateUser" or "Put*Policy".');
   }
   return dedupeGlobs(names.map((name) => {
     if (typeof name !== 'string' || name === '') {
-      throw new Error(`${method}: an event name is empty; give an IAM operation name such as "CreateUser" or a glob such as "Create*".`);
+      throw invalidInput(method, 'an event name is empty.', 'give an IAM operation name such as "CreateUser" or a glob such as "Create*".');
     }
     if (/^\*+$/.test(name)) {
-      throw new Error(`${method}: "${name}" alone would match every call; use IamEventPattern.allApiCalls() for that, or give a name or glob such as "Create*".`);
+      throw invalidInput(method, `"${name}" alone would match every call.`,
+        'use IamEventPattern.allApiCalls() for that, or give a name or glob such as "Create*".');
     }
     if (name.includes('**')) {
-      throw new Error(`${method}: "${name}" has consecutive stars, which EventBridge wildcards reject; use a single "*".`);
+      throw invalidInput(method, `"${name}" has consecutive stars, which EventBridge wildcards reject.`, 'use a single "*".');
     }
     if (!EVENT_NAME_GLOB.test(name)) {
       const bad = [...name].filter((c) => !/[A-Za-z0-9*]/.test(c)).map((c) => JSON.stringify(c));
-      throw new Error(`${method}: "${name}" contains ${[...new Set(bad)].join(', ')}, which never occurs in an IAM event name; `
-        + 'event names are letters and digits, with "*" as the glob (for example "Put*Policy").');
+      throw invalidInput(method, `"${name}" contains ${[...new Set(bad)].join(', ')}, which never occurs in an IAM event name.`,
+        'write event names with letters and digits only, and "*" as the glob (for example "Put*Policy").');
     }
     if (rejectSignIn && name.toLowerCase() === CONSOLE_LOGIN.toLowerCase()) {
-      throw new Error(`${method}: "${name}" is a sign-in event (aws.signin ${CONSOLE_LOGIN}), not an IAM call; use IamEventPattern.consoleSignIns() or withConsoleSignIn().`);
+      throw invalidInput(method, `"${name}" is a sign-in event (aws.signin ${CONSOLE_LOGIN}), not an IAM call.`,
+        'use IamEventPattern.consoleSignIns() or withConsoleSignIn().');
     }
     return ValueGlob.parse(name);
   }));
@@ -765,17 +778,18 @@ function checkAgainstCatalog(globs: readonly ValueGlob[], method: string, catalo
     const caseFixes = caseCorrections(glob, catalog);
     if (caseFixes.length > 0) {
       const problem = glob.kind === GlobKind.EXACT ? 'is not an event name CloudTrail records' : 'matches no event name CloudTrail records';
-      throw new Error(`${method}: "${glob.text}" ${problem}: event names are case-sensitive; did you mean ${listAlternatives(caseFixes)}?`);
+      throw invalidInput(method, `"${glob.text}" ${problem}: event names are case-sensitive.`, `correct the case: did you mean ${listAlternatives(caseFixes)}?`);
     }
     if (check === CatalogCheck.CASE_ONLY) continue;
     if (glob.kind !== GlobKind.EXACT) {
-      throw new Error(`${method}: "${glob.text}" matches no operation of ${source}, so it would never match an event. `
-        + `Check the spelling; ${hatch}`);
+      throw invalidInput(method, `"${glob.text}" matches no operation of ${source}, so it would never match an event.`,
+        `check the spelling; ${hatch}`);
     }
     const suggestions = closestNames(glob.text, catalog);
-    const hint = suggestions.length > 0 ? `did you mean ${listAlternatives(suggestions)}?` : 'no operation there has a similar name.';
-    throw new Error(`${method}: "${glob.text}" is not an operation of ${source}; ${hint} `
-      + `Permission-only actions such as PassRole have no CloudTrail event; ${hatch}`);
+    const similar = suggestions.length > 0 ? '.' : ', and no operation there has a similar name.';
+    const hint = suggestions.length > 0 ? `did you mean ${listAlternatives(suggestions)}?` : 'check the spelling.';
+    throw invalidInput(method, `"${glob.text}" is not an operation of ${source}${similar}`,
+      `${hint} Permission-only actions such as PassRole have no CloudTrail event; ${hatch}`);
   }
 }
 
@@ -825,7 +839,7 @@ function listAlternatives(items: readonly string[]): string {
 
 function parsePrincipals(arns: readonly string[], method: string): PrincipalMatch[] {
   if (arns.length === 0) {
-    throw new Error(`${method}: give at least one principal ARN, for example ${method}('arn:aws:iam::111122223333:role/Deploy').`);
+    throw invalidInput(method, 'no principal ARN was given.', 'give at least one principal ARN, for example arn:aws:iam::111122223333:role/Deploy.');
   }
   const distinct = [...new Set(arns)];
   return distinct.map((arn) => parsePrincipal(arn, method));
@@ -949,25 +963,26 @@ function render(state: PatternState, compress: boolean): Rendered {
   return { pattern, text: JSON.stringify(pattern), branches: kept };
 }
 
-function renderWithinQuota(state: PatternState, description: string): Rendered {
+/** @param method the factory or refinement that made the pattern, named in errors */
+function renderWithinQuota(state: PatternState, description: string, method: string): Rendered {
   let rendered = render(state, false);
   if (rendered.branches.length === 0) {
-    throw new Error(`The pattern '${description}' matches nothing: the excluded event names `
-      + `${state.excludedNames.map((g) => g.text).join(', ')} remove every name it matched. Exclude fewer names.`);
+    throw invalidInput(method, `the pattern '${description}' matches nothing: the excluded event names `
+      + `${state.excludedNames.map((g) => g.text).join(', ')} remove every name it matched.`, 'exclude fewer names.');
   }
   if (rendered.text.length > MAX_PATTERN_LENGTH) {
     rendered = render(state, true);
   }
   if (rendered.text.length > MAX_PATTERN_LENGTH) {
-    throw new Error(`The pattern '${description}' is ${rendered.text.length} characters long, more than EventBridge's default `
-      + `event pattern quota of ${MAX_PATTERN_LENGTH} characters, even with its event names compressed into prefixes. `
-      + 'Give fewer event names, principals or accounts (a glob such as "arn:aws:iam::*:role/cdk-*" can stand for many ARNs), '
+    throw invalidInput(method, `the pattern '${description}' is ${rendered.text.length} characters long, more than EventBridge's default `
+      + `event pattern quota of ${MAX_PATTERN_LENGTH} characters, even with its event names compressed into prefixes.`,
+    'give fewer event names, principals or accounts (a glob such as "arn:aws:iam::*:role/cdk-*" can stand for many ARNs), '
       + 'or split it into several patterns.');
   }
   const check = EventPatternMatcher.check(rendered.text, { maxPatternLength: MAX_PATTERN_LENGTH });
   if (!check.valid) {
-    // The engine's messages already say what is wrong, where, and the fix.
-    throw new Error(`The pattern '${description}' is not a valid EventBridge pattern: ${check.errors.join(' ')}`);
+    // The engine's findings already say what is wrong, where, and the fix, in event-ruler's words.
+    throw invalidInputFindings(method, `the pattern '${description}' is not a valid EventBridge pattern: `, check.errors);
   }
   return rendered;
 }

@@ -13,6 +13,7 @@
 import { Token } from 'aws-cdk-lib';
 import { GlobKind, ValueGlob } from './iam-value-glob';
 import { isAccountId } from '../identifiers/organizations';
+import { invalidInput } from '../private/invalid-input';
 
 /** IAM user, role, session and root ARNs of any partition; globs may use `*`. */
 const PRINCIPAL_ARN = /^arn:(aws(?:-[a-z]+)*|\*):(iam|sts|\*)::([0-9*]+):([A-Za-z0-9+=,.@_/*-]+)$/;
@@ -38,7 +39,7 @@ export interface PrincipalMatch {
 /**
  * Validates and compiles one principal ARN or ARN glob.
  *
- * @param method the refinement being called, named in errors
+ * @param method the refinement being called (`IamEventPattern.onlyPrincipals`), named in errors
  */
 export function parsePrincipal(text: string, method: string): PrincipalMatch {
   if (Token.isUnresolved(text)) {
@@ -53,27 +54,27 @@ export function parsePrincipal(text: string, method: string): PrincipalMatch {
     // ARN appears as the session issuer and a user ARN as the identity.
     return { text, identityArn: [ValueGlob.exact(text)], sessionIssuerArn: [ValueGlob.exact(text)], isToken: true };
   }
-  const fix = 'Give an IAM principal ARN such as arn:aws:iam::111122223333:role/Deploy, '
+  const fix = 'give an IAM principal ARN such as arn:aws:iam::111122223333:role/Deploy, '
     + 'arn:aws:iam::111122223333:user/alice, arn:aws:iam::111122223333:root or '
-    + 'arn:aws:sts::111122223333:assumed-role/Deploy/*; `*` may stand for any run of characters.';
+    + 'arn:aws:sts::111122223333:assumed-role/Deploy/*; "*" may stand for any run of characters.';
   if (/^\**$/.test(text)) {
-    throw new Error(`${method}: "${text}" is not a principal: a bare or empty value would match every caller. ${fix}`);
+    throw invalidInput(method, `"${text}" is not a principal: a bare or empty value would match every caller.`, fix);
   }
   if (text.includes('**')) {
-    throw new Error(`${method}: "${text}" has consecutive stars, which EventBridge wildcards reject. Use a single "*". ${fix}`);
+    throw invalidInput(method, `"${text}" has consecutive stars, which EventBridge wildcards reject.`, `use a single "*"; ${fix}`);
   }
   const m = PRINCIPAL_ARN.exec(text);
   if (!m) {
-    throw new Error(`${method}: "${text}" is not an IAM principal ARN (arn:<partition>:iam|sts::<12-digit account>:<resource>, `
-      + `with only letters, digits, +=,.@_/- and * in the resource). ${fix}`);
+    throw invalidInput(method, `"${text}" is not an IAM principal ARN (arn:<partition>:iam|sts::<12-digit account>:<resource>, `
+      + 'with only letters, digits, +=,.@_/- and * in the resource).', fix);
   }
   const [, partition, service, account, resource] = m;
   if (!account.includes('*') && !isAccountId(account)) {
-    throw new Error(`${method}: "${text}" has account id "${account}", which is not 12 digits. ${fix}`);
+    throw invalidInput(method, `"${text}" has account id "${account}", which is not 12 digits.`, fix);
   }
   if (!resource.startsWith('*') && !RESOURCE_TYPES.some((t) => resource === t || resource.startsWith(t))) {
-    throw new Error(`${method}: "${text}" names resource "${resource}", which is not a principal `
-      + `(expected ${RESOURCE_TYPES.map((t) => `"${t}..."`).join(', ')}). ${fix}`);
+    throw invalidInput(method, `"${text}" names resource "${resource}", which is not a principal `
+      + `(expected ${RESOURCE_TYPES.map((t) => `"${t}..."`).join(', ')}).`, fix);
   }
   const glob = ValueGlob.parse(text);
   if (service === 'iam' && resource.startsWith('role/')) {
@@ -84,7 +85,7 @@ export function parsePrincipal(text: string, method: string): PrincipalMatch {
     const rest = resource.slice('role/'.length);
     const roleName = rest.slice(rest.lastIndexOf('/') + 1);
     if (roleName === '') {
-      throw new Error(`${method}: "${text}" names no role after the path. ${fix}`);
+      throw invalidInput(method, `"${text}" names no role after the path.`, fix);
     }
     const hasPath = rest.includes('/');
     const identityArn = hasPath && roleName.includes('*')
@@ -102,6 +103,6 @@ export function parsePrincipal(text: string, method: string): PrincipalMatch {
 export function validateAccountId(account: string, method: string): void {
   if (Token.isUnresolved(account)) return;
   if (!isAccountId(account)) {
-    throw new Error(`${method}: "${account}" is not an AWS account id: give the 12 digits, for example "111122223333".`);
+    throw invalidInput(method, `"${account}" is not an AWS account id.`, 'give the 12 digits, for example "111122223333".');
   }
 }

@@ -88,7 +88,7 @@ export class ValueGlob {
 
 /** `{"anything-but": ...}` excluding every value any of `globs` matches (one operator: EventBridge ORs a field's array, so two anything-buts would exclude nothing). */
 export function anythingButMatcher(globs: readonly ValueGlob[]): FieldMatcher {
-  if (globs.length === 0) throw new Error('anythingButMatcher needs at least one glob');
+  if (globs.length === 0) throw new Error('internal: anythingButMatcher needs at least one glob');
   if (globs.every((g) => g.kind === GlobKind.EXACT)) {
     return { 'anything-but': globs.map((g) => g.literal) };
   }

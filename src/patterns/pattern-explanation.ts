@@ -27,8 +27,8 @@ export class PatternExplanation {
    * @throws when the pattern is not a valid EventBridge event pattern (the matcher's message)
    */
   public static explain(patternJson: string): PatternExplanation {
-    // Compiling the pattern as given first, so that an invalid one fails with the matcher's own message.
-    EventPatternMatcher.fromJson(patternJson);
+    // Compiling the pattern as given first, so that an invalid one fails with the matcher's own findings.
+    EventPatternMatcher._compile(patternJson, undefined, 'PatternExplanation.explain', '');
     const pattern = JSON.parse(patternJson) as PatternObject;
     const conditionalOn = new Set<string>();
     const relaxed = relaxPattern(pattern, [], conditionalOn);

@@ -155,16 +155,16 @@ describe('eventNames()', () => {
 
   test('rejects a name that differs from a catalog operation only in case, with the right spelling', () => {
     expect(() => IamEventPattern.eventNames('CreateRole', 'createUser'))
-      .toThrow('IamEventPattern.eventNames: "createUser" is not an event name CloudTrail records: event names are case-sensitive; did you mean CreateUser?');
+      .toThrow('IamEventPattern.eventNames: "createUser" is not an event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean CreateUser?');
   });
 
   test('rejects a glob that matches catalog operations only when case is ignored, with the glob spelt right', () => {
     expect(() => IamEventPattern.eventNames('put*policy'))
-      .toThrow('IamEventPattern.eventNames: "put*policy" matches no event name CloudTrail records: event names are case-sensitive; did you mean Put*Policy?');
+      .toThrow('IamEventPattern.eventNames: "put*policy" matches no event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean Put*Policy?');
   });
 
   test('rejects a name the catalog does not know, suggesting the nearest operation', () => {
-    expect(() => IamEventPattern.eventNames('CreateUsr')).toThrow(/^IamEventPattern\.eventNames: "CreateUsr" is not an operation of the IAM operations catalog \(IamOperations, from @aws-sdk\/client-iam [\d.]+\); did you mean CreateUser\? .*use IamEventPattern\.eventNamesNotInCatalog\(\)\.$/);
+    expect(() => IamEventPattern.eventNames('CreateUsr')).toThrow(/^IamEventPattern\.eventNames: "CreateUsr" is not an operation of the IAM operations catalog \(IamOperations, from @aws-sdk\/client-iam [\d.]+\)\. Fix: did you mean CreateUser\? .*use IamEventPattern\.eventNamesNotInCatalog\(\)\.$/);
   });
 
   test('suggests at most three operations, nearest first', () => {
@@ -172,7 +172,7 @@ describe('eventNames()', () => {
   });
 
   test('rejects a name nothing in the catalog resembles, pointing to eventNamesNotInCatalog()', () => {
-    expect(() => IamEventPattern.eventNames('Frobnicate')).toThrow(/"Frobnicate" is not an operation of the IAM operations catalog .*; no operation there has a similar name\. .*eventNamesNotInCatalog\(\)/);
+    expect(() => IamEventPattern.eventNames('Frobnicate')).toThrow(/"Frobnicate" is not an operation of the IAM operations catalog .*, and no operation there has a similar name\. Fix: check the spelling\. .*eventNamesNotInCatalog\(\)/);
   });
 
   test('rejects a permission-only action, which CloudTrail never records as a call', () => {
@@ -181,7 +181,7 @@ describe('eventNames()', () => {
 
   test('rejects a glob that matches no catalog operation', () => {
     expect(() => IamEventPattern.eventNames('CreateUser', 'Frobnicate*'))
-      .toThrow(/^IamEventPattern\.eventNames: "Frobnicate\*" matches no operation of the IAM operations catalog .*so it would never match an event\. .*eventNamesNotInCatalog\(\)/);
+      .toThrow(/^IamEventPattern\.eventNames: "Frobnicate\*" matches no operation of the IAM operations catalog .*so it would never match an event\. Fix: .*eventNamesNotInCatalog\(\)/);
   });
 });
 
@@ -192,10 +192,10 @@ describe('eventNamesNotInCatalog()', () => {
   });
 
   test.each([
-    ['a name in the wrong case', ['createuser'], 'IamEventPattern.eventNamesNotInCatalog: "createuser" is not an event name CloudTrail records: event names are case-sensitive; did you mean CreateUser?'],
-    ['a glob in the wrong case', ['tag*'], 'IamEventPattern.eventNamesNotInCatalog: "tag*" matches no event name CloudTrail records: event names are case-sensitive; did you mean Tag*?'],
+    ['a name in the wrong case', ['createuser'], 'IamEventPattern.eventNamesNotInCatalog: "createuser" is not an event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean CreateUser?'],
+    ['a glob in the wrong case', ['tag*'], 'IamEventPattern.eventNamesNotInCatalog: "tag*" matches no event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean Tag*?'],
     ['a name with a space', ['Create Thing'], 'IamEventPattern.eventNamesNotInCatalog: "Create Thing" contains " "'],
-    ['no names', [], 'IamEventPattern.eventNamesNotInCatalog: give at least one event name'],
+    ['no names', [], 'IamEventPattern.eventNamesNotInCatalog: no event name was given. Fix: give at least one event name'],
   ])('still rejects %s', (_what, names, message) => {
     expect(() => IamEventPattern.eventNamesNotInCatalog(...names)).toThrow(message);
   });
@@ -260,9 +260,9 @@ describe('excludingEventNames()', () => {
   });
 
   test.each([
-    ['an operation name', 'getRole', 'excludingEventNames: "getRole" is not an event name CloudTrail records: event names are case-sensitive; did you mean GetRole?'],
-    ['a glob', 'list*', 'excludingEventNames: "list*" matches no event name CloudTrail records: event names are case-sensitive; did you mean List*?'],
-    ['the sign-in event', 'consoleLogin', 'excludingEventNames: "consoleLogin" is not an event name CloudTrail records: event names are case-sensitive; did you mean ConsoleLogin?'],
+    ['an operation name', 'getRole', 'IamEventPattern.excludingEventNames: "getRole" is not an event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean GetRole?'],
+    ['a glob', 'list*', 'IamEventPattern.excludingEventNames: "list*" matches no event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean List*?'],
+    ['the sign-in event', 'consoleLogin', 'IamEventPattern.excludingEventNames: "consoleLogin" is not an event name CloudTrail records: event names are case-sensitive. Fix: correct the case: did you mean ConsoleLogin?'],
   ])('rejects %s in the wrong case, which would exclude nothing', (_what, name, message) => {
     expect(() => IamEventPattern.allApiCalls().withConsoleSignIn().excludingEventNames('GetPolicy', name)).toThrow(message);
   });
@@ -327,7 +327,7 @@ describe('principals', () => {
   });
 
   test('rejects onlyPrincipals applied twice', () => {
-    expect(() => IamEventPattern.changes().onlyPrincipals(deploy).onlyPrincipals(deploy)).toThrow(/pass every principal in one onlyPrincipals call/);
+    expect(() => IamEventPattern.changes().onlyPrincipals(deploy).onlyPrincipals(deploy)).toThrow(/^IamEventPattern\.onlyPrincipals: .* is already limited by onlyPrincipals\(\)\. Fix: pass every principal in one onlyPrincipals\(\) call/);
   });
 
   test('accepts an unresolved role ARN and resolves it in the template', () => {

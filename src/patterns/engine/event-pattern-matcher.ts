@@ -3,6 +3,7 @@ import { inspectParsed, parseIsFaithful, scanEventText } from './event-text-chec
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
 import { EventReadError, RulerEvent } from './ruler-event';
 import { dependsOnNumberSpelling } from './value-patterns';
+import { invalidInput, invalidInputFindings } from '../../private/invalid-input';
 
 /**
  * Options for checking an event pattern.
@@ -38,6 +39,12 @@ export interface PatternCheckResult {
 
 function isEventObject(event: unknown): event is Record<string, unknown> {
   return typeof event === 'object' && event !== null && !Array.isArray(event);
+}
+
+/** What a value that is not an event object is, for errors: `null`, `an array`, `a string`. */
+function describeNonObject(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 /** What one event text reads as, kept while the same text is matched by several matchers. */
@@ -118,14 +125,7 @@ export class EventPatternMatcher {
    * @throws Error whose message gives EventBridge's reason (event-ruler's text), where, and the fix
    */
   public static fromJson(patternJson: string, options?: PatternCheckOptions): EventPatternMatcher {
-    const outcome = checkPatternText(patternJson, options?.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH);
-    if (!outcome.compiled) {
-      throw new Error(outcome.errors.join('\n'));
-    }
-    const rules = new CompiledRules(outcome.compiled.subRules);
-    const numberSpelling = outcome.compiled.subRules.some((rule) =>
-      Array.from(rule.values()).some(dependsOnNumberSpelling));
-    return new EventPatternMatcher(patternJson, outcome.warnings, rules, numberSpelling);
+    return EventPatternMatcher._compile(patternJson, options, 'EventPatternMatcher.fromJson', '');
   }
 
   /**
@@ -141,6 +141,24 @@ export class EventPatternMatcher {
     } catch (e) {
       return { valid: false, errors: [`Event pattern could not be checked: ${(e as Error).message}`], warnings: [] };
     }
+  }
+
+  /**
+   * `fromJson`, for the public method the user called: an invalid pattern's error reads
+   * `<source>: <lead><the check's findings>`.
+   *
+   * @internal
+   */
+  public static _compile(patternJson: string, options: PatternCheckOptions | undefined, source: string, lead: string): EventPatternMatcher {
+    const outcome = checkPatternText(patternJson, options?.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH);
+    if (!outcome.compiled) {
+      // The findings are event-ruler's reasons, each with its fix: kept word for word.
+      throw invalidInputFindings(source, lead, outcome.errors);
+    }
+    const rules = new CompiledRules(outcome.compiled.subRules);
+    const numberSpelling = outcome.compiled.subRules.some((rule) =>
+      Array.from(rule.values()).some(dependsOnNumberSpelling));
+    return new EventPatternMatcher(patternJson, outcome.warnings, rules, numberSpelling);
   }
 
   /** The pattern, as given. */
@@ -193,19 +211,22 @@ export class EventPatternMatcher {
    */
   public matchesEvent(event: any): boolean {
     // A stamp of its own: the object may have changed since any earlier call.
-    return this._matchesEventAt(event, newStamp());
+    return this._matchesEventAt(event, newStamp(), 'EventPatternMatcher.matchesEvent');
   }
 
   /**
    * `matchesEvent` with the quick path's memo stamp given: calls with the same stamp share what they
-   * read of the event, so the caller must not let the event change between them. `checked`: the
-   * caller has made sure the event is an object.
+   * read of the event, so the caller must not let the event change between them. `checkFor`: the
+   * public method to name when the event is not an object; undefined when the caller has made sure
+   * it is one.
    *
    * @internal
    */
-  public _matchesEventAt(event: any, stamp: number, checked = false): boolean {
-    if (!checked && !isEventObject(event)) {
-      throw new Error(`Event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
+  public _matchesEventAt(event: any, stamp: number, checkFor: string | undefined): boolean {
+    if (checkFor !== undefined && !isEventObject(event)) {
+      const forText = checkFor.startsWith('EventPatternSet.') ? 'matchingIndexes()' : 'matches()';
+      throw invalidInput(checkFor, `the event is ${describeNonObject(event)}, not a JSON object.`,
+        `pass the event as an object (parsed JSON), or its JSON text to ${forText}.`);
     }
     const quick = this.rules.matchQuickly(event, stamp, false);
     return quick !== undefined ? quick : this.rules.matchExactly(RulerEvent.fromObject(event, this.rules.used, this.rules.names));

@@ -25,13 +25,8 @@ export class EventPatternSet {
    * @throws Error naming the first invalid pattern's index, with EventBridge's reason
    */
   public static fromJson(patternJsons: string[], options?: PatternCheckOptions): EventPatternSet {
-    const matchers = patternJsons.map((json, index) => {
-      try {
-        return EventPatternMatcher.fromJson(json, options);
-      } catch (e) {
-        throw new Error(`Event pattern ${index} is not valid: ${(e as Error).message}`);
-      }
-    });
+    const matchers = patternJsons.map((json, index) =>
+      EventPatternMatcher._compile(json, options, 'EventPatternSet.fromJson', `pattern ${index} (counting from 0) is not valid: `));
     return new EventPatternSet(matchers);
   }
 
@@ -74,7 +69,7 @@ export class EventPatternSet {
     const stamp = newStamp();
     for (let i = 0; i < matchers.length; i++) {
       // The first call checks that the event is an object.
-      if (matchers[i]._matchesEventAt(event, stamp, i > 0)) {
+      if (matchers[i]._matchesEventAt(event, stamp, i === 0 ? 'EventPatternSet.matchingIndexesOfEvent' : undefined)) {
         out.push(i);
       }
     }

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { evaluateInputPath, parseInputPath, PathSegment } from './input-transformer-path';
 import { isFollowedByColon, scanTemplate, TemplatePlaceholder } from './input-transformer-template';
 import { partitionOfRegion } from '../../identifiers/regions';
+import { invalidInput } from '../../private/invalid-input';
 
 /**
  * An EventBridge input transformer, as it appears on a rule target.
@@ -98,13 +99,15 @@ export class InputTransformerRenderer {
    * @throws when `eventJson` is not a JSON object or `props` fails `check`
    */
   public static render(props: InputTransformerProps, eventJson: string, context?: RenderContext): string {
+    const method = 'InputTransformerRenderer.render';
     let event: unknown;
     try {
       event = JSON.parse(eventJson);
     } catch (e) {
-      throw new Error(`eventJson is not valid JSON (${(e as Error).message}); pass the event EventBridge delivers, e.g. {"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam",...,"detail":{...}}`);
+      throw invalidInput(method, `eventJson is not valid JSON (${(e as Error).message}).`,
+        'pass the event EventBridge delivers, e.g. {"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam",...,"detail":{...}}');
     }
-    return InputTransformerRenderer.renderEvent(props, event, context);
+    return renderObject(props, event, context, method);
   }
 
   /**
@@ -117,40 +120,7 @@ export class InputTransformerRenderer {
    * @throws when `eventObject` is not a JSON object or `props` fails `check`
    */
   public static renderEvent(props: InputTransformerProps, eventObject: any, context?: RenderContext): string {
-    if (typeof eventObject !== 'object' || eventObject === null || Array.isArray(eventObject)) {
-      const got = eventObject === null ? 'null' : Array.isArray(eventObject) ? 'an array' : typeof eventObject;
-      throw new Error(`the event must be a JSON object (an EventBridge envelope with "detail"), got ${got}`);
-    }
-    const event = eventObject as Record<string, unknown>;
-    const unresolved = describeUnresolved(props);
-    if (unresolved) {
-      throw new Error(`cannot render an input transformer with unresolved CDK tokens (${unresolved}); render the values of the synthesized template, e.g. from Template.fromStack(stack).toJSON()`);
-    }
-    const errors = InputTransformerRenderer.check(props);
-    if (errors.length > 0) {
-      throw new Error(`invalid input transformer: ${errors.join('; ')}`);
-    }
-
-    const paths = new Map<string, readonly PathSegment[]>();
-    for (const [name, path] of Object.entries(props.inputPathsMap ?? {})) {
-      const parsed = parseInputPath(path);
-      if (parsed.ok) paths.set(name, parsed.segments);
-    }
-    const predefined = new PredefinedValues(event, context ?? {});
-
-    let out = '';
-    for (const segment of scanTemplate(props.inputTemplate)) {
-      if (segment.kind === 'text') {
-        out += segment.text;
-        continue;
-      }
-      const segments = paths.get(segment.name);
-      const result = segments ? evaluateInputPath(segments, event) : predefined.lookup(segment.name);
-      // A missing path behaves as an empty string (see the class documentation).
-      const value = result.found ? result.value : '';
-      out += segment.inString ? insertIntoString(value) : JSON.stringify(value);
-    }
-    return out;
+    return renderObject(props, eventObject, context, 'InputTransformerRenderer.renderEvent');
   }
 
   /**
@@ -229,6 +199,50 @@ export class InputTransformerRenderer {
   private constructor() {}
 }
 
+/**
+ * `renderEvent`, for the public method the user called (`method`, named in errors).
+ */
+function renderObject(props: InputTransformerProps, eventObject: unknown, context: RenderContext | undefined, method: string): string {
+  if (typeof eventObject !== 'object' || eventObject === null || Array.isArray(eventObject)) {
+    const got = eventObject === null || eventObject === undefined ? String(eventObject)
+      : Array.isArray(eventObject) ? 'an array' : `a ${typeof eventObject}`;
+    throw invalidInput(method, `the event is ${got}, not a JSON object.`,
+      'pass the event EventBridge delivers: an object, the envelope with "detail".');
+  }
+  const event = eventObject as Record<string, unknown>;
+  const unresolved = describeUnresolved(props);
+  if (unresolved) {
+    throw invalidInput(method, `the input transformer holds unresolved CDK tokens (${unresolved}), which cannot be rendered.`,
+      'render the values of the synthesized template, e.g. from Template.fromStack(stack).toJSON().');
+  }
+  const errors = InputTransformerRenderer.check(props);
+  if (errors.length > 0) {
+    throw invalidInput(method, `the input transformer is not valid: ${errors.join('; ')}.`,
+      'correct each problem as its message says; InputTransformerRenderer.check() lists them without throwing.');
+  }
+
+  const paths = new Map<string, readonly PathSegment[]>();
+  for (const [name, path] of Object.entries(props.inputPathsMap ?? {})) {
+    const parsed = parseInputPath(path);
+    if (parsed.ok) paths.set(name, parsed.segments);
+  }
+  const predefined = new PredefinedValues(event, context ?? {}, method);
+
+  let out = '';
+  for (const segment of scanTemplate(props.inputTemplate)) {
+    if (segment.kind === 'text') {
+      out += segment.text;
+      continue;
+    }
+    const segments = paths.get(segment.name);
+    const result = segments ? evaluateInputPath(segments, event) : predefined.lookup(segment.name);
+    // A missing path behaves as an empty string (see the class documentation).
+    const value = result.found ? result.value : '';
+    out += segment.inString ? insertIntoString(value) : JSON.stringify(value);
+  }
+  return out;
+}
+
 /** At most this many `InputPathsMap` entries (API Reference, `TransformerPaths`). */
 const MAX_INPUT_PATHS = 100;
 /** Longest `InputTemplate` (API Reference, `TransformerInput`). */
@@ -299,7 +313,8 @@ function describeUnresolved(props: InputTransformerProps): string | undefined {
 
 /** The values of EventBridge's predefined variables for one event. */
 class PredefinedValues {
-  constructor(private readonly event: Record<string, unknown>, private readonly context: RenderContext) {}
+  /** @param method the public method rendering, named in errors */
+  constructor(private readonly event: Record<string, unknown>, private readonly context: RenderContext, private readonly method: string) {}
 
   public lookup(name: string): { found: boolean; value?: unknown } {
     switch (name) {
@@ -328,7 +343,8 @@ class PredefinedValues {
   private ingestionTime(): string {
     if (this.context.ingestionTime !== undefined) return this.context.ingestionTime;
     if (typeof this.event.time === 'string') return this.event.time;
-    throw new Error('the template uses <aws.events.event.ingestion-time> but the event has no "time" field; pass RenderContext.ingestionTime, e.g. "2024-08-01T13:33:30Z"');
+    throw invalidInput(this.method, 'the template uses <aws.events.event.ingestion-time> but the event has no "time" field.',
+      'pass RenderContext.ingestionTime, e.g. "2024-08-01T13:33:30Z".');
   }
 
   /** The event minus `detail`, `detail-type` renamed `detailType`, in EventBridge's field order. */

@@ -47,5 +47,6 @@ describe('parsed events', () => {
 });
 
 test('an invalid pattern is named by its index', () => {
-  expect(() => EventPatternSet.fromJson(['{"a":["x"]}', '{"a":"x"}'])).toThrow(/^Event pattern 1 is not valid: /);
+  expect(() => EventPatternSet.fromJson(['{"a":["x"]}', '{"a":"x"}']))
+    .toThrow(/^EventPatternSet\.fromJson: pattern 1 \(counting from 0\) is not valid: Event pattern is not valid at field "a".* Fix: /s);
 });

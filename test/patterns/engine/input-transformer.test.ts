@@ -334,7 +334,7 @@ describe('predefined variables', () => {
   });
 
   test('ingestion time without an event time or a context value fails with the fix', () => {
-    expect(() => render('"<aws.events.event.ingestion-time>"', {}, { detail: {} })).toThrow(/no "time" field; pass RenderContext.ingestionTime/);
+    expect(() => render('"<aws.events.event.ingestion-time>"', {}, { detail: {} })).toThrow(/no "time" field\. Fix: pass RenderContext\.ingestionTime/);
   });
 
   test('aws.events.event is the event without detail, detail-type named detailType, in EventBridge\'s field order', () => {
@@ -485,39 +485,39 @@ describe('check', () => {
 
 describe('bad input fails with a clear message', () => {
   test('malformed event JSON', () => {
-    expect(() => InputTransformerRenderer.render({ inputTemplate: '"x"' }, '{"detail": ')).toThrow(/^eventJson is not valid JSON \(.+\); pass the event EventBridge delivers/);
+    expect(() => InputTransformerRenderer.render({ inputTemplate: '"x"' }, '{"detail": ')).toThrow(/^InputTransformerRenderer\.render: eventJson is not valid JSON \(.+\)\. Fix: pass the event EventBridge delivers/);
   });
 
   test('an event that is a JSON array', () => {
-    expect(() => InputTransformerRenderer.render({ inputTemplate: '"x"' }, '[]')).toThrow('the event must be a JSON object (an EventBridge envelope with "detail"), got an array');
+    expect(() => InputTransformerRenderer.render({ inputTemplate: '"x"' }, '[]')).toThrow('InputTransformerRenderer.render: the event is an array, not a JSON object. Fix: pass the event EventBridge delivers: an object, the envelope with "detail".');
   });
 
   test('an event that is null', () => {
-    expect(() => InputTransformerRenderer.renderEvent({ inputTemplate: '"x"' }, null)).toThrow('the event must be a JSON object (an EventBridge envelope with "detail"), got null');
+    expect(() => InputTransformerRenderer.renderEvent({ inputTemplate: '"x"' }, null)).toThrow('InputTransformerRenderer.renderEvent: the event is null, not a JSON object. Fix: pass the event EventBridge delivers: an object, the envelope with "detail".');
   });
 
   test('an unknown placeholder', () => {
-    expect(() => InputTransformerRenderer.render({ inputTemplate: '"<who>"' }, '{}')).toThrow(/^invalid input transformer: InputTemplate contains invalid placeholder <who>/);
+    expect(() => InputTransformerRenderer.render({ inputTemplate: '"<who>"' }, '{}')).toThrow(/^InputTransformerRenderer\.render: the input transformer is not valid: InputTemplate contains invalid placeholder <who>.*\. Fix: correct each problem/);
   });
 
   test('a bad path', () => {
     expect(() => InputTransformerRenderer.render({ inputPathsMap: { who: 'detail.who' }, inputTemplate: '"<who>"' }, '{}'))
-      .toThrow(/^invalid input transformer: InputPathsMap "who" has an invalid JSON path "detail\.who": a path must start with "\$"/);
+      .toThrow(/^InputTransformerRenderer\.render: the input transformer is not valid: InputPathsMap "who" has an invalid JSON path "detail\.who": a path must start with "\$"/);
   });
 
   test('a reserved key prefix', () => {
     expect(() => InputTransformerRenderer.render({ inputPathsMap: { 'aws.events.rule-name': '$.x' }, inputTemplate: '"x"' }, '{}'))
-      .toThrow(/^invalid input transformer: InputPathsMap key "aws\.events\.rule-name" uses the reserved prefix "aws\."/);
+      .toThrow(/^InputTransformerRenderer\.render: the input transformer is not valid: InputPathsMap key "aws\.events\.rule-name" uses the reserved prefix "aws\."/);
   });
 
   test('an over-limit InputPathsMap', () => {
     const map = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, '$.x']));
     expect(() => InputTransformerRenderer.render({ inputPathsMap: map, inputTemplate: '"x"' }, '{}'))
-      .toThrow('invalid input transformer: InputPathsMap has 101 entries; EventBridge accepts at most 100');
+      .toThrow('InputTransformerRenderer.render: the input transformer is not valid: InputPathsMap has 101 entries; EventBridge accepts at most 100');
   });
 
   test('an unresolved CDK token', () => {
     expect(() => InputTransformerRenderer.render({ inputTemplate: Lazy.string({ produce: () => '"x"' }) }, '{}'))
-      .toThrow(/^cannot render an input transformer with unresolved CDK tokens \(InputTemplate\); render the values of the synthesized template/);
+      .toThrow(/^InputTransformerRenderer\.render: the input transformer holds unresolved CDK tokens \(InputTemplate\), which cannot be rendered\. Fix: render the values of the synthesized template/);
   });
 });

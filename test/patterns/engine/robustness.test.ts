@@ -16,7 +16,7 @@ describe('malformed events', () => {
   });
 
   test('matchesEvent refuses null', () => {
-    expect(() => iam.matchesEvent(null)).toThrow('Event must be a JSON object, got null');
+    expect(() => iam.matchesEvent(null)).toThrow('EventPatternMatcher.matchesEvent: the event is null, not a JSON object. Fix: pass the event as an object');
   });
 
   test('text after the event object is ignored, as event-ruler ignores it', () => {
