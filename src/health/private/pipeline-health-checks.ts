@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { heartbeatOf, HeartbeatSchedule } from './heartbeat';
@@ -58,9 +59,10 @@ export class PipelineHealthChecks extends Construct {
       perAccount: props.heartbeats.eventBus !== undefined,
     });
 
-    const keys = [destinations.topic.masterKey, destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey]
-      .filter((key): key is NonNullable<typeof key> => key !== undefined)
+    const arnsOf = (...keys: Array<kms.IKey | undefined>) => keys
+      .filter((key): key is kms.IKey => key !== undefined)
       .map(key => ({ keyArn: key.keyArn }));
+    const keys = arnsOf(destinations.topic.masterKey, destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey);
     const watched: WatchedResources = {
       trails: props.trails,
       ruleNamePrefixes: [`${namePrefix}-`],
@@ -69,9 +71,7 @@ export class PipelineHealthChecks extends Construct {
       keys,
       eventBusNames: props.eventBusNames,
     };
-    const healthKeys = [destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey]
-      .filter((key): key is NonNullable<typeof key> => key !== undefined)
-      .map(key => ({ keyArn: key.keyArn }));
+    const healthKeys = arnsOf(destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey);
     const healthPath: WatchedResources = {
       ruleNamePrefixes: [`${namePrefix}-tamper-`],
       ruleNames: [heartbeatRuleName],

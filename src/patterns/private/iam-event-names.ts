@@ -46,7 +46,7 @@ export enum CatalogCheck {
 }
 
 /** How many "did you mean" names an error offers. */
-export const MAX_SUGGESTIONS = 3;
+const MAX_SUGGESTIONS = 3;
 
 /**
  * Throws for a name or glob that matches no catalog name but would if compared without case
@@ -77,7 +77,7 @@ export function checkAgainstCatalog(globs: readonly ValueGlob[], method: string,
 }
 
 /** The globs, spelt with the catalog's case, that `glob` would be if its case were right. */
-export function caseCorrections(glob: ValueGlob, catalog: readonly string[]): string[] {
+function caseCorrections(glob: ValueGlob, catalog: readonly string[]): string[] {
   // The parts are letters and digits (parseEventNames checked them): nothing to escape.
   const insensitive = new RegExp(`^${glob.text.split('*').map((part) => `(${part})`).join('.*')}$`, 'i');
   const fixes: string[] = [];
@@ -92,7 +92,7 @@ export function caseCorrections(glob: ValueGlob, catalog: readonly string[]): st
 }
 
 /** Up to three catalog names nearest to `name` by edit distance (ignoring case), nearest first; only reasonably near ones. */
-export function closestNames(name: string, catalog: readonly string[]): string[] {
+function closestNames(name: string, catalog: readonly string[]): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3));
   return catalog
     .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
@@ -103,7 +103,7 @@ export function closestNames(name: string, catalog: readonly string[]): string[]
 }
 
 /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions that turn `a` into `b`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -116,7 +116,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** `A`, `A or B`, `A, B or C`. */
-export function listAlternatives(items: readonly string[]): string {
+function listAlternatives(items: readonly string[]): string {
   return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 

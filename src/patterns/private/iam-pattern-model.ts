@@ -11,13 +11,13 @@ export const CONSOLE_ACTION = 'AWS Console Action via CloudTrail';
 // Delivered events spell it "Sign In"; one EventBridge docs page writes "Signin". Match both.
 export const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 export const SIGN_IN_ALT = 'AWS Console Signin via CloudTrail';
-export const IAM_SOURCE = 'aws.iam';
-export const SIGN_IN_SOURCE = 'aws.signin';
-export const IAM_EVENT_SOURCE = 'iam.amazonaws.com';
-export const SIGN_IN_EVENT_SOURCE = 'signin.amazonaws.com';
+const IAM_SOURCE = 'aws.iam';
+const SIGN_IN_SOURCE = 'aws.signin';
+const IAM_EVENT_SOURCE = 'iam.amazonaws.com';
+const SIGN_IN_EVENT_SOURCE = 'signin.amazonaws.com';
 export const CONSOLE_LOGIN = 'ConsoleLogin';
 /** `userIdentity.invokedBy` of calls the console makes for the signed-in user. */
-export const CONSOLE_INVOKER = 'signin.amazonaws.com';
+const CONSOLE_INVOKER = 'signin.amazonaws.com';
 
 /** Verbs that begin the names of read-only IAM operations the catalog does not classify (`GetRole`, not `Getaway`). */
 export const READ_ONLY_VERBS = ['Get', 'List', 'Describe'];

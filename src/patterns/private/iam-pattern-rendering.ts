@@ -13,7 +13,7 @@ import { Branch, BranchKind, EffectiveNames, Json, JsonObject, Outcome, PatternS
  * principals, outcomes, compression to fit the 2,048-character quota, and the description.
  */
 
-export function effectiveNames(branch: Branch, excluded: readonly ValueGlob[]): EffectiveNames {
+function effectiveNames(branch: Branch, excluded: readonly ValueGlob[]): EffectiveNames {
   if (branch.eventNames === undefined) {
     return { any: true, globs: excluded };
   }
@@ -40,7 +40,7 @@ export function canMatchReadOnly(branch: Branch, names: EffectiveNames): boolean
 }
 
 /** Whether a glob that matches no catalog operation could match a read-only operation AWS adds later. */
-export function mayNameUncataloguedReadOnlyCall(glob: ValueGlob): boolean {
+function mayNameUncataloguedReadOnlyCall(glob: ValueGlob): boolean {
   if (iamOperationNames().some((name) => glob.matches(name))) return false;
   const head = glob.text.split('*')[0];
   if (READ_ONLY_NAME.test(head)) return true;
@@ -48,7 +48,7 @@ export function mayNameUncataloguedReadOnlyCall(glob: ValueGlob): boolean {
   return glob.kind !== GlobKind.EXACT && READ_ONLY_VERBS.some((verb) => verb.startsWith(head));
 }
 
-export function outcomeConditions(kind: BranchKind, outcome: Outcome): JsonObject {
+function outcomeConditions(kind: BranchKind, outcome: Outcome): JsonObject {
   if (kind === BranchKind.API) {
     return { errorCode: [{ exists: outcome === Outcome.FAILED }] };
   }
@@ -59,7 +59,7 @@ export function outcomeConditions(kind: BranchKind, outcome: Outcome): JsonObjec
   };
 }
 
-export function principalConditions(mode: PrincipalMode, principals: readonly PrincipalMatch[]): JsonObject {
+function principalConditions(mode: PrincipalMode, principals: readonly PrincipalMatch[]): JsonObject {
   const identity = dedupeGlobs(principals.flatMap((p) => p.identityArn));
   const issuer = dedupeGlobs(principals.flatMap((p) => p.sessionIssuerArn));
   const issuerPath = (matchers: FieldMatcher[]): JsonObject => ({ sessionContext: { sessionIssuer: { arn: matchers as Json[] } } });
@@ -78,7 +78,7 @@ export function principalConditions(mode: PrincipalMode, principals: readonly Pr
   return { userIdentity: { $or: [byIdentity, byIssuer] } };
 }
 
-export function renderBranch(branch: Branch, names: EffectiveNames, outcome: Outcome | undefined, compress: boolean): JsonObject {
+function renderBranch(branch: Branch, names: EffectiveNames, outcome: Outcome | undefined, compress: boolean): JsonObject {
   const clause: JsonObject = {};
   if (branch.eventSource !== undefined) clause.eventSource = [branch.eventSource];
   if (branch.eventTypes !== undefined) clause.eventType = [...branch.eventTypes];
@@ -178,7 +178,7 @@ export function unique(values: readonly string[]): string[] {
 }
 
 /** Deep-merges `extra` into `target` (nested objects merge, leaves must not collide) and returns `target`. */
-export function mergeInto(target: JsonObject, extra: JsonObject): JsonObject {
+function mergeInto(target: JsonObject, extra: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(extra)) {
     const existing = target[key];
     if (existing === undefined) {
