@@ -17,6 +17,7 @@ import { PipelineHealth } from '../health/pipeline-health';
 import { withoutHeartbeat } from '../health/private/heartbeat';
 import { PipelineHealthChecks, warnHealthOff } from '../health/private/pipeline-health-checks';
 import { ruleNamePrefix } from '../health/private/tamper-alerts';
+import { parseTrailArn } from '../identifiers/arns';
 import { IamEventPattern } from '../patterns/iam-event-pattern';
 import { invalidInput } from '../private/invalid-input';
 
@@ -241,15 +242,16 @@ function trailsRecordedHere(scope: Construct, trail: ReturnType<AlertTrail['_bin
   if (trail.createdTrail) return [trail.createdTrail.trailArn, trail.createdTrail.trailName];
   const arn = trail.trailArn;
   if (arn === undefined) return [];
-  if (Token.isUnresolved(arn)) return [arn, Fn.select(1, Fn.split(':trail/', arn))];
-  const [, , , region] = arn.split(':');
-  const region_ = Stack.of(scope).region;
-  if (!Token.isUnresolved(region_) && region !== region_) {
+  // AlertTrail.existing() has checked the ARN already: this only reads its parts.
+  const parts = parseTrailArn(scope, 'AlertTrail.existing() trailArn', arn);
+  if (parts === undefined) return [arn, Fn.select(1, Fn.split(':trail/', arn))];
+  const stackRegion = Stack.of(scope).region;
+  if (!Token.isUnresolved(stackRegion) && parts.region !== stackRegion) {
     Annotations.of(scope).addWarningV2('cdk-iam-change-alerts:trailTamperAlertsElsewhere',
-      `The trail ${arn} has its home region ${region}, where CloudTrail records StopLogging, DeleteTrail, UpdateTrail and `
-      + `PutEventSelectors on it; this stack is in ${region_}, so its tamper alerts cannot see those calls. The heartbeat still `
+      `The trail ${arn} has its home region ${parts.region}, where CloudTrail records StopLogging, DeleteTrail, UpdateTrail and `
+      + `PutEventSelectors on it; this stack is in ${stackRegion}, so its tamper alerts cannot see those calls. The heartbeat still `
       + 'reports a trail that stops delivering. For tamper alerts on the trail, alert on those calls with a rule in its home region.');
     return [];
   }
-  return [arn, arn.slice(arn.indexOf(':trail/') + ':trail/'.length)];
+  return [arn, parts.trailName];
 }

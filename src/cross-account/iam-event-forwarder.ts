@@ -240,7 +240,7 @@ export class IamEventForwarder extends Construct {
     }
     const sent = forwardedSourcesAndDetailTypes(this, patterns);
     this.node.addValidation({
-      validate: () => checkCentralBusAccepts(this, props.centralBusArn, {
+      validate: () => checkCentralBusAccepts(this, props.centralBusArn, bus, {
         sources: [...sent.sources, ...(health ? HEALTH_SOURCES : [])],
         detailTypes: [...sent.detailTypes, ...(health ? HEALTH_DETAIL_TYPES : [])],
       }, health?.heartbeatInterval),
@@ -314,10 +314,11 @@ interface CentralBusSettings {
  * dead-letter queue, long after a deployment that looked fine.
  */
 function checkCentralBusAccepts(
-  forwarder: Construct, busArn: string, sent: { sources: string[]; detailTypes: string[] }, heartbeatInterval: Duration | undefined,
+  forwarder: Construct, busArn: string, busParts: EventBusArnParts | undefined,
+  sent: { sources: string[]; detailTypes: string[] }, heartbeatInterval: Duration | undefined,
 ): string[] {
   const bus = forwarder.node.root.node.findAll()
-    .find((c): c is Construct & CentralBusSettings => '_accepted' in c && isSameBus(c as unknown as CentralBusSettings, busArn));
+    .find((c): c is Construct & CentralBusSettings => '_accepted' in c && isSameBus(c as unknown as CentralBusSettings, busArn, busParts));
   if (bus === undefined) return [];
   const busInterval = bus._heartbeatInterval;
   const refusedSources = [...new Set(sent.sources)].filter(x => !bus._accepted.sources.includes(x));
@@ -343,13 +344,11 @@ function checkCentralBusAccepts(
   return [];
 }
 
-/** The bus is the one the ARN names: the same token, or a literal ARN with its account, region and name. */
-function isSameBus(bus: CentralBusSettings, busArn: string): boolean {
+/** The bus is the one the ARN names: the same token, or a literal ARN (parsed) with its account, region and name. */
+function isSameBus(bus: CentralBusSettings, busArn: string, parts: EventBusArnParts | undefined): boolean {
   if (bus.eventBusArn === busArn) return true;
-  if (Token.isUnresolved(busArn)) return false;
-  const [, , , region, account, resource] = busArn.split(':');
   const identity = bus._identity;
-  return identity.account === account && identity.region === region && `event-bus/${identity.name}` === resource;
+  return parts !== undefined && identity.account === parts.account && identity.region === parts.region && identity.name === parts.busName;
 }
 
 function checkSameRegionPartition(
