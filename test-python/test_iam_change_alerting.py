@@ -108,9 +108,11 @@ def test_pipeline_health_adds_the_heartbeat_and_tamper_rules_and_off_removes_the
 def test_a_heartbeat_interval_outside_5_minutes_to_an_hour_fails_with_the_construct_path():
     app = cdk.App(analytics_reporting=False)
     stack = cdk.Stack(app, "Bad", env=ENV)
-    with pytest.raises(Exception, match=r"Bad/IamAlerts: heartbeatInterval is 2 minutes"):
+    with pytest.raises(Exception, match=r"Bad/IamAlerts: heartbeatInterval is 2 minutes") as err:
         IamChangeAlerting(stack, "IamAlerts", emails=["security@example.com"],
                           pipeline_health=PipelineHealth.monitor(heartbeat_interval=cdk.Duration.minutes(2)))
+    # The message names the keyword argument as Python spells it, not only jsii's TypeScript name.
+    assert "(Python: heartbeat_interval)" in str(err.value)
 
 
 def test_a_malformed_email_fails_with_the_construct_path():

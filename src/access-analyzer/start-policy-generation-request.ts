@@ -295,7 +295,7 @@ function checkPeriod(startTime: Date, endTime: Date | undefined): void {
 function checkDate(what: string, value: Date): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw invalidInput(WHERE, `${what} is not a valid date (${String(value)}).`,
-      'pass a Date (in Python a timezone-aware datetime), for example new Date(\'2024-03-01T00:00:00Z\').');
+      'pass a date, for example new Date(\'2024-03-01T00:00:00Z\') (Python: datetime(2024, 3, 1, tzinfo=timezone.utc)).');
   }
 }
 

@@ -354,7 +354,7 @@ describe('IamChangeAlerting', () => {
     test('fails in another region, naming the path, the region, us-east-1 and both fixes', () => {
       expect(() => new IamChangeAlerting(newStack({ account: '111111111111', region: 'eu-west-1' }), 'IamAlerts', { emails: [EMAIL] }))
         .toThrow("TestStack/IamAlerts: the stack's region is 'eu-west-1', but IAM events reach EventBridge only in us-east-1: "
-          + 'a rule in eu-west-1 would never fire. Fix: deploy this stack in us-east-1 (env: { region: \'us-east-1\' }), '
+          + 'a rule in eu-west-1 would never fire. Fix: deploy this stack in us-east-1 (env: { region: \'us-east-1\' }; Python: env=Environment(region="us-east-1")), '
           + 'or keep alerting in eu-west-1 and forward IAM events from us-east-1 to a central event bus there with IamEventForwarder.');
     });
 

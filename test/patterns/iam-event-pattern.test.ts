@@ -164,7 +164,7 @@ describe('eventNames()', () => {
   });
 
   test('rejects a name the catalog does not know, suggesting the nearest operation', () => {
-    expect(() => IamEventPattern.eventNames('CreateUsr')).toThrow(/^IamEventPattern\.eventNames: "CreateUsr" is not an operation of the IAM operations catalog \(IamOperations, from @aws-sdk\/client-iam [\d.]+\)\. Fix: did you mean CreateUser\? .*use IamEventPattern\.eventNamesNotInCatalog\(\)\.$/);
+    expect(() => IamEventPattern.eventNames('CreateUsr')).toThrow(/^IamEventPattern\.eventNames: "CreateUsr" is not an operation of the IAM operations catalog \(IamOperations, from @aws-sdk\/client-iam [\d.]+\)\. Fix: did you mean CreateUser\? .*use IamEventPattern\.eventNamesNotInCatalog\(\)\. \(Python: IamEventPattern\.event_names_not_in_catalog\(\)\)$/);
   });
 
   test('suggests at most three operations, nearest first', () => {

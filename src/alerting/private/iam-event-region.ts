@@ -19,15 +19,15 @@ export function requireIamEventRegion(scope: Construct): void {
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-iam-change-alerts:regionUnresolved',
       `This stack has no region, so it cannot be checked: IAM events reach EventBridge only in ${IAM_EVENT_REGION}, `
-      + `and a rule deployed anywhere else never fires. Set env: { region: '${IAM_EVENT_REGION}' } on the stack, or deploy it `
-      + `only to ${IAM_EVENT_REGION}.`);
+      + `and a rule deployed anywhere else never fires. Set env: { region: '${IAM_EVENT_REGION}' } on the stack `
+      + `(Python: env=Environment(region="${IAM_EVENT_REGION}")), or deploy it only to ${IAM_EVENT_REGION}.`);
     return;
   }
   const home = globalEventsRegion(partitionOfRegion(region)) ?? IAM_EVENT_REGION;
   if (region !== home) {
     throw invalidInput(scope,
       `the stack's region is '${region}', but IAM events reach EventBridge only in ${home}: a rule in ${region} would never fire.`,
-      `deploy this stack in ${home} (env: { region: '${home}' }), or keep alerting in ${region} and `
+      `deploy this stack in ${home} (env: { region: '${home}' }; Python: env=Environment(region="${home}")), or keep alerting in ${region} and `
       + `forward IAM events from ${home} to a central event bus there with IamEventForwarder.`);
   }
 }
