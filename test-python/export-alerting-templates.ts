@@ -8,7 +8,9 @@
 import { writeFileSync } from 'fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting, PipelineHealth } from '../src';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AlertDestination, AlertMessage, AlertTopic, AlertTrail, IamChangeAlerting, PipelineHealth } from '../src';
 import { IamEventPattern } from '../src/patterns/iam-event-pattern';
 
 const file = process.argv[2];
@@ -53,6 +55,22 @@ const templates = {
   }),
   healthOff: synth((stack) => {
     new IamChangeAlerting(stack, 'IamAlerts', { emails: ['security@example.com'], pipelineHealth: PipelineHealth.off() });
+  }),
+  // test_chat_destinations.py builds this one.
+  chat: synth((stack) => {
+    const inbox = new sqs.Queue(stack, 'Inbox', { enforceSSL: true });
+    new IamChangeAlerting(stack, 'IamAlerts', {
+      emails: ['security@example.com'],
+      destinations: [
+        AlertDestination.slackChannel({ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDEF' }),
+        AlertDestination.microsoftTeamsChannel({
+          tenantId: '01234567-89ab-cdef-0123-456789abcdef',
+          teamId: '11234567-89ab-cdef-0123-456789abcdef',
+          channelId: '19%3Aab12cd34ef56%40thread.tacv2',
+        }),
+        AlertDestination.subscription(new subscriptions.SqsSubscription(inbox)),
+      ],
+    });
   }),
 };
 writeFileSync(file, JSON.stringify(templates, undefined, 1));

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertDestination } from './alert-destination';
 import { AlertMessage } from './alert-message';
 import { AlertTopic } from './alert-topic';
 import { PipelineHealth } from '../health/pipeline-health';
@@ -13,24 +13,29 @@ export interface AlertingOptions {
    * Email addresses subscribed to the alert topic and to the health topic.
    *
    * Each address must confirm the subscription from the email SNS sends before alerts arrive.
-   * Addresses are checked for sane syntax; duplicates (ignoring case) are subscribed once.
+   * Addresses are checked for sane syntax; duplicates (ignoring case) are subscribed once. The
+   * short form of `AlertDestination.email()`.
    *
    * @default - no email subscriptions
    */
   readonly emails?: string[];
 
   /**
-   * Further subscriptions to the alert topic and to the health topic (an SQS queue, a Lambda
-   * function, an HTTPS endpoint, ...).
+   * Further destinations: SNS subscriptions (`AlertDestination.subscription()`), Slack and
+   * Microsoft Teams channels (`AlertDestination.slackChannel()`,
+   * `AlertDestination.microsoftTeamsChannel()`), more email addresses.
+   *
+   * Every destination receives the alerts and the pipeline's own alarms and tamper alerts. Chat
+   * channels receive them as chat notifications, through two topics of their own.
    *
    * @default - none
    */
-  readonly subscriptions?: sns.ITopicSubscription[];
+  readonly destinations?: AlertDestination[];
 
   /**
    * Allow the construct to have no alert destination.
    *
-   * Without `emails`, `subscriptions` or an existing topic, alerts would reach nobody, so that is
+   * Without `emails`, `destinations` or an existing topic, alerts would reach nobody, so that is
    * an error unless you set this, for example because you subscribe to `topic` (and
    * `healthTopic`) yourself.
    *
@@ -52,14 +57,15 @@ export interface AlertingOptions {
    * removed subscription is still reported. Tampering with the health topic itself is reported to
    * the alert topic.
    *
-   * @default AlertTopic.create() with its own key, subscribed by the same `emails` and `subscriptions`
+   * @default AlertTopic.create() with its own key, subscribed by the same `emails` and `destinations`
    */
   readonly healthTopic?: AlertTopic;
 
   /**
    * What an alert says. On a `CrossAccountAlertBus` it is built on the central bus (event bus
    * targets cannot transform events), and `AlertMessage.readable()` names the member account and
-   * region the change happened in.
+   * region the change happened in. Chat channels receive the facts of `AlertMessage.readable()`
+   * as a chat notification whatever this is: they read no other format.
    *
    * @default AlertMessage.readable()
    */

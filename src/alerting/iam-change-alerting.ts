@@ -7,11 +7,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlertDeadLetterQueue } from './alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from './alert-delivery-alarms';
-import { AlertTopicTarget } from './alert-topic-target';
+import { AlertMessage } from './alert-message';
 import { AlertTrail } from './alert-trail';
 import { AlertingOptions } from './alerting-options';
 import { HardenedTrail } from './hardened-trail';
-import { bindDestinations } from './private/alert-destinations';
+import { addPathTargets, bindDestinations, notifyChatTwinOnAlarm } from './private/alert-destinations';
+import { readableChatAlert } from './private/chat-notification';
 import { requireIamEventRegion } from './private/iam-event-region';
 import { PipelineHealth } from '../health/pipeline-health';
 import { withoutHeartbeat } from '../health/private/heartbeat';
@@ -113,7 +114,7 @@ export class IamChangeAlerting extends Construct {
   /** The heartbeat alarm and the tamper rules' delivery alarms (empty with `PipelineHealth.off()`). */
   public readonly healthAlarms: cloudwatch.Alarm[];
 
-  /** All alarms of this construct: delivery, heartbeat and the tamper rules' delivery. */
+  /** All alarms of this construct: delivery, heartbeat, the tamper rules' delivery and the chat channels' delivery. */
   public readonly alarms: cloudwatch.Alarm[];
 
   /** The email addresses subscribed, after validation and removal of duplicates. */
@@ -177,18 +178,18 @@ export class IamChangeAlerting extends Construct {
     }
 
     this.deadLetterQueue = new AlertDeadLetterQueue(this, 'DeadLetterQueue').queue;
-    this.rule.addTarget(new AlertTopicTarget(this.topic, {
-      message: props.message,
+    addPathTargets(this.rule, destinations.alertPath, { text: props.message ?? AlertMessage.readable(), chat: readableChatAlert() }, {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
-    }));
+    });
 
     this.deliveryAlarms = new AlertDeliveryAlarms(this, 'DeliveryAlarms', {
       rule: this.rule,
       deadLetterQueue: this.deadLetterQueue,
       alarmTopic: this.healthTopic,
     });
+    notifyChatTwinOnAlarm(this.deliveryAlarms, destinations.healthPath, this.deliveryAlarms.alarms);
 
     let checks: PipelineHealthChecks | undefined;
     if (health) {
@@ -208,7 +209,7 @@ export class IamChangeAlerting extends Construct {
     this.healthRules = checks ? [checks.heartbeatMonitor.rule, ...checks.tamperAlerts.rules] : [];
     this.heartbeatAlarm = checks?.heartbeatMonitor.alarm;
     this.healthAlarms = checks?.alarms ?? [];
-    this.alarms = [...this.deliveryAlarms.alarms, ...this.healthAlarms];
+    this.alarms = [...this.deliveryAlarms.alarms, ...this.healthAlarms, ...destinations.chatAlarms];
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './alert-dead-letter-queue';
 export * from './alert-delivery-alarms';
+export * from './alert-destination';
 export * from './alert-message';
 export * from './alert-topic';
 export * from './alert-topic-target';

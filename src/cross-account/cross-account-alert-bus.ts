@@ -12,9 +12,9 @@ import { choosePatterns, toForwardedPattern } from './private/pattern-choice';
 import { AlertDeadLetterQueue } from '../alerting/alert-dead-letter-queue';
 import { AlertDeliveryAlarms } from '../alerting/alert-delivery-alarms';
 import { AlertMessage } from '../alerting/alert-message';
-import { AlertTopicTarget } from '../alerting/alert-topic-target';
 import { AlertingOptions } from '../alerting/alerting-options';
-import { bindDestinations } from '../alerting/private/alert-destinations';
+import { addPathTargets, bindDestinations, notifyChatTwinOnAlarm } from '../alerting/private/alert-destinations';
+import { memberAlarmChatAlert, readableChatAlert, tamperChatAlert } from '../alerting/private/chat-notification';
 import { PipelineHealth } from '../health/pipeline-health';
 import { memberAlarmMessage, tamperMessage } from '../health/private/health-message';
 import { withoutHeartbeat } from '../health/private/heartbeat';
@@ -132,7 +132,7 @@ export class CrossAccountAlertBus extends Construct {
   /** The queue that keeps alerts that could not be published. */
   public readonly deadLetterQueue: sqs.IQueue;
 
-  /** Every alarm: failed alert deliveries for every rule, heartbeats, and the health rules' deliveries. */
+  /** Every alarm: failed alert deliveries for every rule, heartbeats, the health rules' deliveries, and the chat channels' deliveries. */
   public readonly alarms: cloudwatch.Alarm[];
 
   /** The StackSet rollout of the forwarders, when `memberRollout` is given. */
@@ -228,12 +228,11 @@ export class CrossAccountAlertBus extends Construct {
         eventBus: this.eventBus,
         description: `IAM alerts for the organization: ${pattern.description}`.slice(0, 512),
         eventPattern: pattern.eventPattern,
-        targets: [new AlertTopicTarget(this.topic, {
-          message: props.message,
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: props.retryAttempts,
-          maxEventAge: props.maxEventAge,
-        })],
+      });
+      addPathTargets(rule, destinations.alertPath, { text: props.message ?? AlertMessage.readable(), chat: readableChatAlert() }, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: props.retryAttempts,
+        maxEventAge: props.maxEventAge,
       });
       if (pattern.includesReadOnlyEvents) {
         // Forwarded read-only management events reach a rule on a custom bus only in this state;
@@ -251,6 +250,7 @@ export class CrossAccountAlertBus extends Construct {
         deadLetterQueue: index === 0 ? this.deadLetterQueue : undefined,
         alarmTopic: this.healthTopic,
       });
+      notifyChatTwinOnAlarm(alarms, destinations.healthPath, alarms.alarms);
       this.alarms.push(...alarms.alarms);
     });
 
@@ -272,12 +272,18 @@ export class CrossAccountAlertBus extends Construct {
       this.heartbeatAlarm = checks.heartbeatMonitor.alarm;
       this.memberHeartbeatAlarms.push(...checks.heartbeatMonitor.accountAlarms);
       const memberRoutes = [
-        { id: 'MemberAlarms', name: `${namePrefix}-member-alarms`, pattern: memberAlarmPattern(), message: memberAlarmMessage(), about: 'alarms of member forwarders' },
+        {
+          id: 'MemberAlarms',
+          name: `${namePrefix}-member-alarms`,
+          pattern: memberAlarmPattern(),
+          message: { text: AlertMessage.custom(memberAlarmMessage()), chat: memberAlarmChatAlert() },
+          about: 'alarms of member forwarders',
+        },
         {
           id: 'MemberTampering',
           name: `${namePrefix}-member-tamper`,
           pattern: { 'source': ['aws.events'], 'detail-type': ['AWS API Call via CloudTrail'] },
-          message: tamperMessage(),
+          message: { text: AlertMessage.custom(tamperMessage()), chat: tamperChatAlert() },
           about: 'tampering with member forwarders',
         },
       ];
@@ -287,19 +293,21 @@ export class CrossAccountAlertBus extends Construct {
           eventBus: this.eventBus,
           description: `cdk-iam-change-alerts: alerts on ${route.about}`,
           eventPattern: { source: ['aws.events'] },
-          targets: [new AlertTopicTarget(this.healthTopic, { message: AlertMessage.custom(route.message), deadLetterQueue: this.deadLetterQueue })],
         });
+        addPathTargets(rule, destinations.healthPath, route.message, { deadLetterQueue: this.deadLetterQueue });
         (rule.node.defaultChild as events.CfnRule).eventPattern = route.pattern;
         this.memberHealthRules.push(rule);
         // About the health topic's deliveries: reported to the alert topic.
         const alarms = new AlertDeliveryAlarms(this, `${route.id}DeliveryAlarms`, {
           rule, eventBus: this.eventBus, alarmTopic: this.topic, subject: `alerts on ${route.about}`,
         });
+        notifyChatTwinOnAlarm(alarms, destinations.alertPath, alarms.alarms);
         this.alarms.push(...alarms.alarms);
       }
     } else {
       warnHealthOff(this);
     }
+    this.alarms.push(...destinations.chatAlarms);
 
     if (props.memberRollout) {
       this.memberRollout = new IamEventForwarderRollout(this, 'MemberRollout', {

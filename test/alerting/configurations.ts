@@ -1,7 +1,10 @@
 import { Annotations, App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertDestination } from '../../src/alerting/alert-destination';
 import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopic } from '../../src/alerting/alert-topic';
 import { AlertTrail } from '../../src/alerting/alert-trail';
@@ -106,6 +109,34 @@ export const ALERTING_CONFIGURATIONS: { readonly [name: string]: (app: App) => S
     });
     Annotations.of(alerting).acknowledgeWarning('cdk-iam-change-alerts:readOnlyEventVolume',
       'An analytics pipeline subscribes to the topic and expects the volume.');
+    return stack;
+  },
+
+  /**
+   * Alerts to a Slack channel and a Microsoft Teams channel besides email, one of them through a
+   * channel configuration the app already has (Amazon Q Developer in chat applications).
+   */
+  chatChannels: (app) => {
+    const stack = new Stack(app, 'IamAlertsChat', { env: US_EAST_1 });
+    const existing = new chatbot.SlackChannelConfiguration(stack, 'SecOpsSlack', {
+      slackChannelConfigurationName: 'secops-alerts',
+      slackWorkspaceId: 'T0123ABCDE',
+      slackChannelId: 'C0SECOPS01',
+      guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+    });
+    const alerting = new IamChangeAlerting(stack, 'IamAlerts', {
+      emails: ['security@example.com'],
+      destinations: [
+        AlertDestination.slackChannel({ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDEF' }),
+        AlertDestination.microsoftTeamsChannel({
+          tenantId: '01234567-89ab-cdef-0123-456789abcdef',
+          teamId: '11234567-89ab-cdef-0123-456789abcdef',
+          channelId: '19%3Aab12cd34ef56%40thread.tacv2',
+        }),
+        AlertDestination.slackChannelConfiguration(existing),
+      ],
+    });
+    acknowledgeNoServerAccessLogs(alerting.trail!.bucket);
     return stack;
   },
 

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { alarmsOnRule, arnOf, rulesOf, subscriptionsTo, TemplateResource, TemplateRule, topicPolicyStatementsOf } from './pipeline-template';
 import { newStack, onlyResource, statementsOf } from './test-stacks';
+import { AlertDestination } from '../../src/alerting/alert-destination';
 import { AlertMessage } from '../../src/alerting/alert-message';
 import { AlertTopic } from '../../src/alerting/alert-topic';
 import { AlertTrail } from '../../src/alerting/alert-trail';
@@ -464,9 +465,9 @@ describe('IamChangeAlerting', () => {
   describe('destinations', () => {
     test('are required, naming the path and the fixes', () => {
       expect(() => alertingIn(newStack(), {}))
-        .toThrow('TestStack/IamAlerts: no alert destination: no emails, no subscriptions and no existing topic, so alerts would reach nobody. '
-          + "Fix: pass emails: ['security@example.com'], subscriptions, or topic: AlertTopic.existing(yourTopic); "
-          + 'or set allowNoDestination: true if you subscribe to the topic yourself.');
+        .toThrow('TestStack/IamAlerts: no alert destination: no emails, no destinations and no existing topic, so alerts would reach nobody. '
+          + "Fix: pass emails: ['security@example.com'], destinations (AlertDestination.slackChannel(...), AlertDestination.subscription(...), ...), "
+          + 'or topic: AlertTopic.existing(yourTopic); or set allowNoDestination: true if you subscribe to the topic yourself.');
     });
 
     test('may be left out when the caller opts out: no subscription on either topic, and the six rules (alerts, heartbeat, four tamper) are still made', () => {
@@ -479,7 +480,7 @@ describe('IamChangeAlerting', () => {
     test('may be other subscriptions, given to the alert topic and to the health topic', () => {
       const stack = newStack();
       const queue = sqs.Queue.fromQueueArn(stack, 'Inbox', 'arn:aws:sqs:us-east-1:111111111111:alert-inbox');
-      const { alerting, template } = alertingIn(stack, { subscriptions: [new subscriptions.SqsSubscription(queue)] });
+      const { alerting, template } = alertingIn(stack, { destinations: [AlertDestination.subscription(new subscriptions.SqsSubscription(queue))] });
       template.resourceCountIs('AWS::SNS::Subscription', 2);
       for (const topic of [alerting.topic, alerting.healthTopic]) {
         const found = subscriptionsOf(template, topic);
@@ -517,8 +518,8 @@ describe('IamChangeAlerting', () => {
       const topic = new sns.Topic(stack, 'OpsTopic', { masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) });
       expect(() => alertingIn(stack, { topic: AlertTopic.existing(topic) }))
         .toThrow('TestStack/IamAlerts: no health destination: the alert topic is one of your own, but there are no emails or '
-          + 'subscriptions for the health topic, so alarms and tamper alerts about the pipeline would reach nobody. '
-          + 'Fix: pass emails or subscriptions (they are subscribed to the health topic too), or healthTopic: '
+          + 'destinations for the health topic, so alarms and tamper alerts about the pipeline would reach nobody. '
+          + 'Fix: pass emails or destinations (they receive the health notifications too), or healthTopic: '
           + 'AlertTopic.existing(yourOtherTopic); or set allowNoDestination: true if you subscribe to the healthTopic attribute yourself.');
     });
 

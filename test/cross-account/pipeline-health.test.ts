@@ -16,6 +16,7 @@ import {
 } from './configurations';
 import { alarmStateChangeEvent, HEARTBEAT_ROLE_NAME, heartbeatEvent } from './health-events';
 import { logicalIdOf, resourcesOf, ruleNamed, ruleNameSuffixes } from './template-queries';
+import { AlertDestination } from '../../src/alerting/alert-destination';
 import { AlertTopic } from '../../src/alerting/alert-topic';
 import { CrossAccountAlertBus } from '../../src/cross-account/cross-account-alert-bus';
 import { IamEventForwarder } from '../../src/cross-account/iam-event-forwarder';
@@ -40,9 +41,9 @@ const matches = (rule: { resource: any }, event: Record<string, unknown>) =>
 describe('CrossAccountAlertBus destinations: topic, subscriptions, allowNoDestination', () => {
   test('no destination is an error naming the construct path and the fix', () => {
     expect(() => new CrossAccountAlertBus(centralStack(), 'OrgAlerts', { organizationId: ORGANIZATION_ID }))
-      .toThrow('Central/OrgAlerts: no alert destination: no emails, no subscriptions and no existing topic, so alerts would reach nobody. '
-        + "Fix: pass emails: ['security@example.com'], subscriptions, or topic: AlertTopic.existing(yourTopic); "
-        + 'or set allowNoDestination: true if you subscribe to the topic yourself.');
+      .toThrow('Central/OrgAlerts: no alert destination: no emails, no destinations and no existing topic, so alerts would reach nobody. '
+        + "Fix: pass emails: ['security@example.com'], destinations (AlertDestination.slackChannel(...), AlertDestination.subscription(...), ...), "
+        + 'or topic: AlertTopic.existing(yourTopic); or set allowNoDestination: true if you subscribe to the topic yourself.');
   });
 
   test('allowNoDestination lets the bus have no subscriber', () => {
@@ -59,7 +60,7 @@ describe('CrossAccountAlertBus destinations: topic, subscriptions, allowNoDestin
     const stack = centralStack();
     const queue = sqs.Queue.fromQueueArn(stack, 'Inbox', `arn:aws:sqs:${CENTRAL_REGION}:${CENTRAL_ACCOUNT}:alert-inbox`);
     const bus = new CrossAccountAlertBus(stack, 'OrgAlerts', {
-      organizationId: ORGANIZATION_ID, subscriptions: [new subscriptions.SqsSubscription(queue)],
+      organizationId: ORGANIZATION_ID, destinations: [AlertDestination.subscription(new subscriptions.SqsSubscription(queue))],
     });
     const subscribed = resourcesOf(Template.fromStack(stack), 'AWS::SNS::Subscription')
       .map(({ resource }) => [resource.Properties.Protocol, resource.Properties.Endpoint, resource.Properties.TopicArn]);
@@ -86,7 +87,7 @@ describe('CrossAccountAlertBus destinations: topic, subscriptions, allowNoDestin
     const stack = centralStack();
     const ops = new sns.Topic(stack, 'OpsTopic', { masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) });
     expect(() => new CrossAccountAlertBus(stack, 'OrgAlerts', { organizationId: ORGANIZATION_ID, topic: AlertTopic.existing(ops) }))
-      .toThrow(/^Central\/OrgAlerts: no health destination: the alert topic is one of your own, but there are no emails or subscriptions .* Fix: pass emails or subscriptions/);
+      .toThrow(/^Central\/OrgAlerts: no health destination: the alert topic is one of your own, but there are no emails or destinations .* Fix: pass emails or destinations/);
     const other = new sns.Topic(stack, 'OnCall', { masterKey: new kms.Key(stack, 'OnCallKey', { enableKeyRotation: true }) });
     expect(() => new CrossAccountAlertBus(stack, 'WithHealthTopic', {
       organizationId: ORGANIZATION_ID, topic: AlertTopic.existing(ops), healthTopic: AlertTopic.existing(other),

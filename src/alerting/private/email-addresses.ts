@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalidInput } from '../../private/invalid-input';
+import { invalidInput, ValueSource } from '../../private/invalid-input';
 
 // A sane syntax check, not RFC 5322: a dot-atom local part, and a domain of DNS labels ending in a
 // top-level domain of letters. It rejects the typos that would leave alerts undelivered
@@ -21,11 +21,7 @@ export function normalizeEmailAddresses(scope: Construct, emails: readonly strin
       result.push(email);
       continue;
     }
-    if (email.length > 254 || !EMAIL.test(email)) {
-      throw invalidInput(scope,
-        `'${email}' in emails is not a valid email address.`,
-        "write each address as name@domain.tld, without spaces, display names or angle brackets (for example 'security@example.com').");
-    }
+    checkEmailAddress(scope, email, 'emails');
     const key = email.toLowerCase();
     if (!seen.has(key)) {
       seen.add(key);
@@ -33,4 +29,17 @@ export function normalizeEmailAddresses(scope: Construct, emails: readonly strin
     }
   }
   return result;
+}
+
+/**
+ * Throws when `email` (from `setting`, named in the message) is not a sane email address;
+ * unresolved tokens pass.
+ */
+export function checkEmailAddress(where: ValueSource, email: string, setting: string): void {
+  if (Token.isUnresolved(email)) return;
+  if (email.length > 254 || !EMAIL.test(email)) {
+    throw invalidInput(where,
+      `'${email}' in ${setting} is not a valid email address.`,
+      "write each address as name@domain.tld, without spaces, display names or angle brackets (for example 'security@example.com').");
+  }
 }

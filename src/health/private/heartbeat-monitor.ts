@@ -4,10 +4,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { heartbeatEventPattern } from './heartbeat';
-import { notifyTopicOnAlarm } from '../../alerting/private/alarm-notifications';
+import { NotificationPath, notifyPathOnAlarm } from '../../alerting/private/alert-destinations';
 import { denyGrantsExceptForAwsServices } from '../../alerting/private/key-policy-statements';
 import { ruleMetricOf } from '../../alerting/private/rule-metrics';
 
@@ -30,8 +29,8 @@ export interface HeartbeatMonitorProps {
   readonly interval: Duration;
   /** The rule's name (literal, so that alarms and tamper alerts can name it). */
   readonly ruleName: string;
-  /** Where the alarms go. */
-  readonly alarmTopic: sns.ITopic;
+  /** Where the alarms go: the health topic and its chat twin. */
+  readonly alarmPath: NotificationPath;
   /** Alarm per sending account and region as well (a central bus). */
   readonly perAccount: boolean;
 }
@@ -163,6 +162,6 @@ export class HeartbeatMonitor extends Construct {
         }));
       }
     }
-    notifyTopicOnAlarm(this, props.alarmTopic, [this.alarm, ...this.accountAlarms]);
+    notifyPathOnAlarm(this, props.alarmPath, [this.alarm, ...this.accountAlarms]);
   }
 }

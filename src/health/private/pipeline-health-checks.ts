@@ -8,7 +8,7 @@ import { heartbeatOf, HeartbeatSchedule } from './heartbeat';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { PipelineHealthSettings } from './pipeline-health-settings';
 import { TamperAlerts, WatchedResources } from './tamper-alerts';
-import { BoundDestinations } from '../../alerting/private/alert-destinations';
+import { BoundDestinations, NotificationPath } from '../../alerting/private/alert-destinations';
 
 /** Options of `PipelineHealthChecks`. */
 export interface PipelineHealthChecksProps {
@@ -32,7 +32,8 @@ export interface PipelineHealthChecksProps {
 /**
  * The health checks of one alerting construct: the heartbeat (made here or received from
  * members) with its alarms, and the tamper alerts on the construct's own resources, all sent to
- * the health topic (tampering with the health path itself, to the alert topic).
+ * the health topic and its chat twin (tampering with the health path itself, to the alert topic
+ * and its chat twin).
  */
 export class PipelineHealthChecks extends Construct {
   /** The heartbeat made here; undefined on a central bus, or where another pipeline of the account made it. */
@@ -55,35 +56,39 @@ export class PipelineHealthChecks extends Construct {
       account: props.heartbeats.account,
       interval,
       ruleName: heartbeatRuleName,
-      alarmTopic: destinations.healthTopic,
+      alarmPath: destinations.healthPath,
       perAccount: props.heartbeats.eventBus !== undefined,
     });
 
     const arnsOf = (...keys: Array<kms.IKey | undefined>) => keys
       .filter((key): key is kms.IKey => key !== undefined)
       .map(key => ({ keyArn: key.keyArn }));
-    const keys = arnsOf(destinations.topic.masterKey, destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey);
+    // Each path's chat twin is watched with the path: tampering with the alert path (chat topic
+    // included) is reported on the health path, and tampering with the health path on the alert path.
+    const { alertPath, healthPath: healthNotifications } = destinations;
+    const topicsOf = (path: NotificationPath) => [path.topic, ...(path.chatTopic ? [path.chatTopic] : [])];
+    const keys = arnsOf(...[...topicsOf(alertPath), ...topicsOf(healthNotifications)].map(topic => topic.masterKey), this.heartbeatMonitor.logKey);
     const watched: WatchedResources = {
       trails: props.trails,
       ruleNamePrefixes: [`${namePrefix}-`],
       ruleNames: props.ruleNames,
-      topicArns: [destinations.topic.topicArn, destinations.healthTopic.topicArn],
+      topicArns: [...topicsOf(alertPath), ...topicsOf(healthNotifications)].map(topic => topic.topicArn),
       keys,
       eventBusNames: props.eventBusNames,
     };
-    const healthKeys = arnsOf(destinations.healthTopic.masterKey, this.heartbeatMonitor.logKey);
+    const healthKeys = arnsOf(...topicsOf(healthNotifications).map(topic => topic.masterKey), this.heartbeatMonitor.logKey);
     const healthPath: WatchedResources = {
       ruleNamePrefixes: [`${namePrefix}-tamper-`],
       ruleNames: [heartbeatRuleName],
-      topicArns: [destinations.healthTopic.topicArn],
+      topicArns: topicsOf(healthNotifications).map(topic => topic.topicArn),
       keys: healthKeys,
     };
     this.tamperAlerts = new TamperAlerts(this, 'TamperAlerts', {
       watched,
       healthPath,
       namePrefix,
-      healthTopic: destinations.healthTopic,
-      alertTopic: destinations.topic,
+      healthNotifications,
+      alertNotifications: alertPath,
       deadLetterQueue: props.deadLetterQueue,
     });
     this.alarms = [

@@ -1,12 +1,12 @@
 import { Fn, Names, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { tamperMessage } from './health-message';
 import { AlertDeliveryAlarms } from '../../alerting/alert-delivery-alarms';
 import { AlertMessage } from '../../alerting/alert-message';
-import { AlertTopicTarget } from '../../alerting/alert-topic-target';
+import { addPathTargets, NotificationPath, notifyChatTwinOnAlarm } from '../../alerting/private/alert-destinations';
+import { tamperChatAlert } from '../../alerting/private/chat-notification';
 import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher';
 import { DEFAULT_MAX_PATTERN_LENGTH as MAX_PATTERN_LENGTH } from '../../patterns/engine/pattern-check';
 import { invalidInput } from '../../private/invalid-input';
@@ -145,29 +145,69 @@ export interface TamperPattern {
  * The patterns that alert on tampering with the watched resources: one per kind of resource
  * (trail, rules and buses, topics, keys), or, with `together`, one `$or` of them all. Each is
  * checked with the library's engine and, with the longest values its resources can have once
- * deployed, against EventBridge's 2,048-character quota.
+ * deployed, against EventBridge's 2,048-character quota. A pattern that could exceed the quota is
+ * split: `together` into one per kind, and a kind's resources into halves (`topics`, `topics-2`,
+ * ...), until each fits; a single resource that cannot fit is an error.
  */
 export function tamperPatterns(scope: IConstruct, watched: WatchedResources, together: boolean): TamperPattern[] {
-  const groups = groupsOf(watched);
-  const worst = groupsOf(longest(watched));
-  const kinds = groups.map(g => g.kind);
-  const built = together
-    ? [{ kind: kinds.join('-'), pattern: anyOf(groups.map(patternOf)), worst: anyOf(worst.map(patternOf)) }]
-    : groups.map((g, i) => ({ kind: kinds[i], pattern: patternOf(g), worst: patternOf(worst[i]) }));
-  for (const { kind, worst: longestPattern } of built) {
-    const text = JSON.stringify(longestPattern);
-    const check = EventPatternMatcher.check(text, { maxPatternLength: Number.MAX_SAFE_INTEGER });
-    if (!check.valid) {
-      throw invalidInput(scope, `the pipeline's own ${kind} tamper pattern is not one EventBridge accepts: ${check.errors.join(' ')}`,
-        'report this as a bug of cdk-iam-change-alerts.');
-    }
-    if (text.length > MAX_PATTERN_LENGTH) {
-      throw invalidInput(scope,
-        `the pipeline's ${kind} tamper pattern could be ${text.length} characters once deployed, over EventBridge's quota of ${MAX_PATTERN_LENGTH}.`,
-        'give the pipeline fewer resources of your own to watch (an existing topic with a shorter name), or report this as a bug.');
-    }
+  if (together) {
+    const groups = groupsOf(watched);
+    const whole = { kind: groups.map(g => g.kind).join('-'), pattern: anyOf(groups.map(patternOf)), worst: anyOf(groupsOf(longest(watched)).map(patternOf)) };
+    if (fits(scope, whole.kind, whole.worst)) return [{ kind: whole.kind, pattern: whole.pattern }];
   }
-  return built.map(({ kind, pattern }) => ({ kind, pattern }));
+  const patterns: TamperPattern[] = [];
+  for (const kind of groupsOf(watched).map(g => g.kind)) {
+    splitToFit(scope, ofKind(watched, kind)).forEach((part, index) => {
+      const [group] = groupsOf(part);
+      patterns.push({ kind: index === 0 ? kind : `${kind}-${index + 1}`, pattern: patternOf(group) });
+    });
+  }
+  return patterns;
+}
+
+/** `watched` in pieces, each one kind, whose patterns fit once deployed. */
+function splitToFit(scope: IConstruct, watched: WatchedResources): WatchedResources[] {
+  const [worst] = groupsOf(longest(watched));
+  if (fits(scope, worst.kind, patternOf(worst))) return [watched];
+  const halves = halvesOf(watched);
+  if (halves === undefined) fits(scope, worst.kind, patternOf(worst), true);
+  return halves!.flatMap(half => splitToFit(scope, half));
+}
+
+/** Whether the longest form of a pattern fits EventBridge's quota; with `orThrow`, throws when it does not. Always throws on an invalid pattern. */
+function fits(scope: IConstruct, kind: string, longestPattern: Record<string, unknown>, orThrow = false): boolean {
+  const text = JSON.stringify(longestPattern);
+  const check = EventPatternMatcher.check(text, { maxPatternLength: Number.MAX_SAFE_INTEGER });
+  if (!check.valid) {
+    throw invalidInput(scope, `the pipeline's own ${kind} tamper pattern is not one EventBridge accepts: ${check.errors.join(' ')}`,
+      'report this as a bug of cdk-iam-change-alerts.');
+  }
+  if (text.length <= MAX_PATTERN_LENGTH) return true;
+  if (!orThrow) return false;
+  throw invalidInput(scope,
+    `the pipeline's ${kind} tamper pattern could be ${text.length} characters once deployed, over EventBridge's quota of ${MAX_PATTERN_LENGTH}.`,
+    'give the pipeline fewer resources of your own to watch (an existing topic with a shorter name), or report this as a bug.');
+}
+
+/** The resources of one kind of `watched`. */
+function ofKind(watched: WatchedResources, kind: string): WatchedResources {
+  switch (kind) {
+    case 'trail': return { trails: watched.trails };
+    case 'rules': return { ruleNamePrefixes: watched.ruleNamePrefixes, ruleNames: watched.ruleNames, eventBusNames: watched.eventBusNames };
+    case 'topics': return { topicArns: watched.topicArns };
+    default: return { keys: watched.keys };
+  }
+}
+
+/** `watched` (one kind) with its longest list cut in two, or undefined when no list has two entries. */
+function halvesOf(watched: WatchedResources): [WatchedResources, WatchedResources] | undefined {
+  const lists = (Object.entries(watched) as Array<[keyof WatchedResources, unknown[] | undefined]>)
+    .filter(([, list]) => list !== undefined && list.length > 1)
+    .sort(([, a], [, b]) => b!.length - a!.length);
+  if (lists.length === 0) return undefined;
+  const [field, list] = lists[0];
+  const middle = Math.ceil(list!.length / 2);
+  return [{ ...watched, [field]: list!.slice(0, middle) }, { ...watched, [field]: list!.slice(middle) }];
 }
 
 function anyOf(patterns: Record<string, unknown>[]): Record<string, unknown> {
@@ -185,16 +225,18 @@ export interface TamperAlertsProps {
   readonly healthPath: WatchedResources;
   /** The literal prefix of the rules' names. */
   readonly namePrefix: string;
-  readonly healthTopic: sns.ITopic;
-  readonly alertTopic: sns.ITopic;
+  /** The health topic and its chat twin. */
+  readonly healthNotifications: NotificationPath;
+  /** The alert topic and its chat twin. */
+  readonly alertNotifications: NotificationPath;
   readonly deadLetterQueue: sqs.IQueue;
 }
 
 /**
  * Rules on this account's default bus that alert on tampering: one per kind of resource to the
  * health topic (the patterns of all kinds would not fit in one), and one for the health path to
- * the alert topic (a deleted health topic cannot report its own deletion). Each rule's delivery
- * alarms notify the other topic.
+ * the alert topic (a deleted health topic cannot report its own deletion), each topic with its chat
+ * twin. Each rule's delivery alarms notify the other topic (and its chat twin).
  */
 export class TamperAlerts extends Construct {
   public readonly rules: events.Rule[] = [];
@@ -208,10 +250,14 @@ export class TamperAlerts extends Construct {
     const routes = [
       ...(control.length > 0 ? [{ kind: control.map(c => c.kind).join('-'), pattern: anyOf(control.map(c => c.pattern)) }] : []),
       ...watched.filter(w => w.kind !== 'trail' && w.kind !== 'rules'),
-    ].map(w => ({ ...w, topic: props.healthTopic, other: props.alertTopic, about: 'tampering with the IAM alert pipeline' }));
+    ].map(w => ({ ...w, path: props.healthNotifications, other: props.alertNotifications, about: 'tampering with the IAM alert pipeline' }));
     const healthPath = tamperPatterns(this, props.healthPath, true);
     routes.push(...healthPath.map(w => ({
-      kind: 'health', pattern: w.pattern, topic: props.alertTopic, other: props.healthTopic, about: 'tampering with the alert pipeline\'s health notifications',
+      kind: healthPath.length === 1 ? 'health' : `health-${w.kind}`,
+      pattern: w.pattern,
+      path: props.alertNotifications,
+      other: props.healthNotifications,
+      about: 'tampering with the alert pipeline\'s health notifications',
     })));
     for (const route of routes) {
       const rule = new events.Rule(this, `Rule-${route.kind}`, {
@@ -221,16 +267,17 @@ export class TamperAlerts extends Construct {
         eventPattern: { source: ['aws.events'] },
       });
       (rule.node.defaultChild as events.CfnRule).eventPattern = route.pattern;
-      rule.addTarget(new AlertTopicTarget(route.topic, {
-        message: AlertMessage.custom(tamperMessage()),
+      addPathTargets(rule, route.path, { text: AlertMessage.custom(tamperMessage()), chat: tamperChatAlert() }, {
         deadLetterQueue: props.deadLetterQueue,
-      }));
+      });
       this.rules.push(rule);
-      this.alarms.push(new AlertDeliveryAlarms(this, `DeliveryAlarms-${route.kind}`, {
+      const alarms = new AlertDeliveryAlarms(this, `DeliveryAlarms-${route.kind}`, {
         rule,
-        alarmTopic: route.other,
+        alarmTopic: route.other.topic,
         subject: `alerts on ${route.about}`,
-      }));
+      });
+      notifyChatTwinOnAlarm(alarms, route.other, alarms.alarms);
+      this.alarms.push(alarms);
     }
   }
 }
