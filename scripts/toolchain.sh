@@ -33,6 +33,13 @@ need_node_modules() {
   fi
 }
 
+need_go() {
+  # The Go bindings test (test-go): Go comes with the machine (/usr/local/go), as Debian's golang-go
+  # is older than test-go/go.mod's `go` line and too old to fetch a newer toolchain itself.
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
+  command -v go >/dev/null 2>&1 || { echo "toolchain: Go is needed (the version test-go/go.mod names, or newer); put it on PATH"; return 1; }
+}
+
 # Quiet jsii's Node.js end-of-life banner: the one list that .projenrc.ts also reads.
 set -a
 # shellcheck source=scripts/quiet-jsii.env
