@@ -1,0 +1,370 @@
+/**
+ * The SQL each dialect writes for the few operations the generated query needs: reading JSON values
+ * (object members, array elements, the JSON type of a value), lists with lambdas, and string tests.
+ *
+ * Two families: DuckDB (its `json` extension: JSON Pointer paths, `json_type`) and Trino (Amazon
+ * Athena engine version 3 and CloudTrail Lake run Trino SQL: `json_extract`, `json_format`,
+ * `CAST(... AS ARRAY(JSON))`, `any_match`). Every value read from a record is a JSON value; a test
+ * asks its JSON type first, so a string test never matches a number, as in EventBridge.
+ *
+ * @see https://duckdb.org/docs/stable/data/json/json_functions
+ * @see https://trino.io/docs/current/functions/json.html
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-limitations.html (CloudTrail Lake: all Trino functions)
+ */
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** How deep arrays nested directly in arrays are opened (`[[["x"]]]` is 3). */
+export const ARRAY_NESTING_OPENED = 4;
+
+export abstract class SqlDialect {
+  /** Whether this is the Trino family (Athena, CloudTrail Lake). */
+  public abstract readonly trino: boolean;
+  /**
+   * Per-record columns holding the JSON type code and string of a path column (`typeCode`,
+   * `stringValue` computed once per record rather than in each test).
+   */
+  protected readonly known = new Map<string, { type: string; text: string }>();
+  private lambdaCount = 0;
+
+  /** Notes that `json` (a column) has its type code in column `type` and its string in `text`. */
+  public registerColumn(json: string, type: string, text: string): void {
+    this.known.set(json, { type, text });
+  }
+
+  /** The SQL of the type code of a JSON value (see `typeIs`); never NULL. */
+  public abstract typeCode(json: string): string;
+
+  /** The string of a JSON string value, else NULL. */
+  public abstract stringValue(json: string): string;
+
+  /** A fresh lambda variable name. */
+  public variable(): string {
+    this.lambdaCount++;
+    return `x${this.lambdaCount}`;
+  }
+
+  /** `lambda v: body` / `v -> body`. */
+  public abstract lambda(v: string, body: string): string;
+
+  /** Whether some element of a list satisfies `test(v)`. */
+  public abstract anyMatch(list: string, test: (v: string) => string): string;
+
+  /** Whether a list is empty. */
+  public abstract isEmpty(list: string): string;
+
+  /** `[a, b]`. */
+  public abstract list(items: readonly string[]): string;
+
+  /** An empty list of JSON. */
+  public abstract emptyJsonList(): string;
+
+  /** Each element mapped. */
+  public abstract transform(list: string, map: (v: string) => string): string;
+
+  /** The elements that satisfy `test`. */
+  public abstract filter(list: string, test: (v: string) => string): string;
+
+  /** A list of lists, concatenated. */
+  public abstract flatten(list: string): string;
+
+  /** The JSON type tests of a JSON value (false for SQL NULL). */
+  public abstract isObject(json: string): string;
+  public abstract isArray(json: string): string;
+  public abstract isString(json: string): string;
+  public abstract isNumber(json: string): string;
+  public abstract isBoolean(json: string): string;
+  public abstract isNullLiteral(json: string): string;
+  /** Whether a JSON value is `true` (a JSON boolean). */
+  public abstract isTrue(json: string): string;
+
+  /** The text of a JSON string value (only meaningful when `isString`). */
+  public abstract stringOf(json: string): string;
+  /** A JSON number as DOUBLE (only meaningful when `isNumber`). */
+  public abstract numberOf(json: string): string;
+  /** The JSON text of a number (what an address test walks). */
+  public abstract numberText(json: string): string;
+
+  /** The member `key` of a JSON value that is an object, else NULL. */
+  public abstract member(json: string, key: string): string;
+
+  /** The elements of a JSON array (only meaningful when `isArray`). */
+  public abstract elements(json: string): string;
+
+  /** `text LIKE pattern ESCAPE '\'` (the pattern already escaped). */
+  public like(text: string, pattern: string): string {
+    return `${text} LIKE ${sqlString(pattern)} ESCAPE '\\'`;
+  }
+
+  /** Whether the whole text matches an RE2/Java-compatible regular expression. */
+  public abstract fullMatch(text: string, regex: string): string;
+
+  /** The length of a string in UTF-16 units is what the engine compares; both engines count code points. */
+  public abstract length(text: string): string;
+
+  /** A list's arrays opened (each element that is a JSON array replaced by its elements), `ARRAY_NESTING_OPENED` times. */
+  public openArrays(list: string): string {
+    let result = list;
+    for (let i = 0; i < ARRAY_NESTING_OPENED; i++) {
+      result = this.flatten(this.transform(result, (v) => `CASE WHEN ${this.isArray(v)} THEN ${this.elements(v)} ELSE ${this.list([v])} END`));
+    }
+    return result;
+  }
+
+  /** The members `key` of the objects of a list, arrays among them opened. */
+  public step(list: string, key: string): string {
+    return this.openArrays(this.filter(this.transform(list, (v) => this.member(v, key)), (v) => `${v} IS NOT NULL`));
+  }
+
+  /** `step` for each key of a path. */
+  public steps(list: string, path: readonly string[]): string {
+    let result = list;
+    for (const k of path) result = this.step(result, k);
+    return result;
+  }
+
+  /** The scalars of a list (strings, numbers, booleans, null): the values a field has. */
+  public scalars(list: string): string {
+    return this.filter(list, (v) => `NOT ${this.isObject(v)} AND NOT ${this.isArray(v)}`);
+  }
+
+  /** The objects of a list. */
+  public objects(list: string): string {
+    return this.filter(list, (v) => this.isObject(v));
+  }
+
+  /** Whether a JSON value is present and a scalar. */
+  public isScalar(json: string): string {
+    return `NOT ${this.isObject(json)} AND NOT ${this.isArray(json)} AND ${json} IS NOT NULL`;
+  }
+}
+
+/** DuckDB 1.x with its bundled `json` extension. */
+export class DuckDbDialect extends SqlDialect {
+  public readonly trino = false;
+
+  public lambda(v: string, body: string): string {
+    return `lambda ${v}: ${body}`;
+  }
+
+  public anyMatch(list: string, test: (v: string) => string): string {
+    const v = this.variable();
+    return `len(list_filter(${list}, ${this.lambda(v, test(v))})) > 0`;
+  }
+
+  public isEmpty(list: string): string {
+    return `len(${list}) = 0`;
+  }
+
+  public list(items: readonly string[]): string {
+    return `[${items.join(', ')}]`;
+  }
+
+  public emptyJsonList(): string {
+    return '[]::JSON[]';
+  }
+
+  public transform(list: string, map: (v: string) => string): string {
+    const v = this.variable();
+    return `list_transform(${list}, ${this.lambda(v, map(v))})`;
+  }
+
+  public filter(list: string, test: (v: string) => string): string {
+    const v = this.variable();
+    return `list_filter(${list}, ${this.lambda(v, test(v))})`;
+  }
+
+  public flatten(list: string): string {
+    return `flatten(${list})`;
+  }
+
+  public typeCode(json: string): string {
+    return `coalesce(json_type(${json}), '')`;
+  }
+
+  public stringValue(json: string): string {
+    return `CASE WHEN json_type(${json}) = 'VARCHAR' THEN json_extract_string(${json}, '$') END`;
+  }
+
+  private typeIs(json: string, types: readonly string[]): string {
+    const known = this.known.get(json);
+    const list = types.map((t) => `'${t}'`).join(', ');
+    if (known !== undefined) return types.length === 1 ? `${known.type} = ${list}` : `${known.type} IN (${list})`;
+    return `coalesce(json_type(${json}) ${types.length === 1 ? `= ${list}` : `IN (${list})`}, false)`;
+  }
+
+  public isObject(json: string): string {
+    return this.typeIs(json, ['OBJECT']);
+  }
+
+  public isArray(json: string): string {
+    return this.typeIs(json, ['ARRAY']);
+  }
+
+  public isString(json: string): string {
+    return this.typeIs(json, ['VARCHAR']);
+  }
+
+  public isNumber(json: string): string {
+    return this.typeIs(json, ['BIGINT', 'UBIGINT', 'DOUBLE']);
+  }
+
+  public isBoolean(json: string): string {
+    return this.typeIs(json, ['BOOLEAN']);
+  }
+
+  public isNullLiteral(json: string): string {
+    return this.typeIs(json, ['NULL']);
+  }
+
+  public isTrue(json: string): string {
+    return `(${this.typeIs(json, ['BOOLEAN'])} AND CAST(${json} AS VARCHAR) = 'true')`;
+  }
+
+  public stringOf(json: string): string {
+    return this.known.get(json)?.text ?? `json_extract_string(${json}, '$')`;
+  }
+
+  public numberOf(json: string): string {
+    return `TRY_CAST(${json} AS DOUBLE)`;
+  }
+
+  public numberText(json: string): string {
+    return `CAST(${json} AS VARCHAR)`;
+  }
+
+  public member(json: string, key: string): string {
+    // A JSON Pointer (RFC 6901) names any key; `~` and `/` are escaped. Read only from objects: on
+    // an array a pointer would index it.
+    const pointer = '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
+    return `CASE WHEN ${this.isObject(json)} THEN json_extract(${json}, ${sqlString(pointer)}) END`;
+  }
+
+  public elements(json: string): string {
+    return `json_extract(${json}, '$[*]')`;
+  }
+
+  public fullMatch(text: string, regex: string): string {
+    return `regexp_full_match(${text}, ${sqlString(regex)})`;
+  }
+
+  public length(text: string): string {
+    return `length(${text})`;
+  }
+}
+
+/** Trino SQL, as Amazon Athena (engine version 3) and CloudTrail Lake run it. */
+export class TrinoDialect extends SqlDialect {
+  public readonly trino = true;
+
+  public lambda(v: string, body: string): string {
+    return `${v} -> ${body}`;
+  }
+
+  public anyMatch(list: string, test: (v: string) => string): string {
+    const v = this.variable();
+    return `coalesce(any_match(${list}, ${this.lambda(v, test(v))}), false)`;
+  }
+
+  public isEmpty(list: string): string {
+    return `cardinality(${list}) = 0`;
+  }
+
+  public list(items: readonly string[]): string {
+    return `ARRAY[${items.join(', ')}]`;
+  }
+
+  public emptyJsonList(): string {
+    return 'CAST(ARRAY[] AS ARRAY(JSON))';
+  }
+
+  public transform(list: string, map: (v: string) => string): string {
+    const v = this.variable();
+    return `transform(${list}, ${this.lambda(v, map(v))})`;
+  }
+
+  public filter(list: string, test: (v: string) => string): string {
+    const v = this.variable();
+    return `filter(${list}, ${this.lambda(v, test(v))})`;
+  }
+
+  public flatten(list: string): string {
+    return `flatten(${list})`;
+  }
+
+  /** `json_format` gives a value's JSON text; its first character tells the type. */
+  public typeCode(json: string): string {
+    return `coalesce(substr(json_format(${json}), 1, 1), '')`;
+  }
+
+  public stringValue(json: string): string {
+    return `CASE WHEN substr(json_format(${json}), 1, 1) = '"' THEN json_extract_scalar(${json}, '$') END`;
+  }
+
+  private first(json: string): string {
+    return this.known.get(json)?.type ?? this.typeCode(json);
+  }
+
+  public isObject(json: string): string {
+    return `${this.first(json)} = '{'`;
+  }
+
+  public isArray(json: string): string {
+    return `${this.first(json)} = '['`;
+  }
+
+  public isString(json: string): string {
+    return `${this.first(json)} = '"'`;
+  }
+
+  public isNumber(json: string): string {
+    return `${this.first(json)} IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
+  }
+
+  public isBoolean(json: string): string {
+    return `${this.first(json)} IN ('t', 'f')`;
+  }
+
+  public isNullLiteral(json: string): string {
+    return `${this.first(json)} = 'n'`;
+  }
+
+  public isTrue(json: string): string {
+    return `${this.first(json)} = 't'`;
+  }
+
+  public stringOf(json: string): string {
+    return this.known.get(json)?.text ?? `json_extract_scalar(${json}, '$')`;
+  }
+
+  public numberOf(json: string): string {
+    return `TRY_CAST(json_format(${json}) AS DOUBLE)`;
+  }
+
+  public numberText(json: string): string {
+    return `json_format(${json})`;
+  }
+
+  public member(json: string, key: string): string {
+    // A plain name reads with a JSON path; any other key through the object cast to a map.
+    const read = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
+      ? `json_extract(${json}, ${sqlString(`$.${key}`)})`
+      : `element_at(TRY_CAST(${json} AS MAP(VARCHAR, JSON)), ${sqlString(key)})`;
+    return `CASE WHEN ${this.isObject(json)} THEN ${read} END`;
+  }
+
+  public elements(json: string): string {
+    return `CAST(${json} AS ARRAY(JSON))`;
+  }
+
+  public fullMatch(text: string, regex: string): string {
+    return `regexp_like(${text}, ${sqlString(`^(?:${regex})$`)})`;
+  }
+
+  public length(text: string): string {
+    return `length(${text})`;
+  }
+}

@@ -1,0 +1,141 @@
+import { PRESETS } from '../../src/cli/pattern-source';
+import { CloudTrailQuery, IamEventPattern, QueryDialect } from '../../src/patterns';
+import { ATHENA_COLUMNS, athenaCreateTableDdl, CLOUDTRAIL_LAKE_COLUMNS, hiveType, trinoCreateTableSql, trinoType } from '../../src/patterns/private/sql/cloudtrail-tables';
+
+const CHANGES = IamEventPattern.changes().toJson();
+
+describe('QueryDialect', () => {
+  test('names the three dialects', () => {
+    expect([QueryDialect.ATHENA, QueryDialect.CLOUDTRAIL_LAKE, QueryDialect.DUCKDB].map((d) => d.name)).toEqual(['athena', 'cloudtrail-lake', 'duckdb']);
+    expect(QueryDialect.of('cloudtrail-lake')).toBe(QueryDialect.CLOUDTRAIL_LAKE);
+  });
+
+  test('an unknown name fails with the names to use', () => {
+    expect(() => QueryDialect.of('presto')).toThrow("QueryDialect.of: 'presto' is not a query dialect. Fix: use athena, cloudtrail-lake or duckdb.");
+  });
+});
+
+describe('CloudTrailQuery', () => {
+  test('every preset is exact in every dialect', () => {
+    for (const dialect of [QueryDialect.ATHENA, QueryDialect.CLOUDTRAIL_LAKE, QueryDialect.DUCKDB]) {
+      const table = dialect === QueryDialect.CLOUDTRAIL_LAKE ? 'eds1' : undefined;
+      for (const [name, make] of Object.entries(PRESETS)) {
+        const result = CloudTrailQuery.forIamEventPattern(name, make(), { dialect, table });
+        expect(result.inexactReasons).toEqual([]);
+        expect(result.exact).toBe(true);
+        expect(result.sql).toContain(`THEN '${name}' END`);
+      }
+    }
+  });
+
+  test('one query for several patterns names each in pattern_name', () => {
+    const result = CloudTrailQuery.forPatterns([
+      { name: 'changes', pattern: CHANGES },
+      { name: 'signins', pattern: IamEventPattern.consoleSignIns().toJson() },
+    ], { dialect: QueryDialect.DUCKDB });
+    expect(result.sql).toContain("THEN 'changes' END");
+    expect(result.sql).toContain("THEN 'signins' END");
+    expect(result.sql.match(/read_json\(/g)).toHaveLength(1);
+  });
+
+  test('Athena: time, accounts and regions become partition filters, widened by a day for delivery', () => {
+    const result = CloudTrailQuery.forPattern('changes', CHANGES, {
+      dialect: QueryDialect.ATHENA,
+      table: 'security.cloudtrail_logs',
+      since: '2024-01-01',
+      until: '2024-02-01T00:00:00Z',
+      accounts: ['111122223333'],
+      regions: ['us-east-1', 'eu-west-1'],
+    });
+    expect(result.sql).toContain('FROM security.cloudtrail_logs');
+    expect(result.sql).toContain('"timestamp" >= \'2024/01/01\'');
+    expect(result.sql).toContain('"timestamp" <= \'2024/02/02\'');
+    expect(result.sql).toContain("account IN ('111122223333')");
+    expect(result.sql).toContain("region IN ('us-east-1', 'eu-west-1')");
+    expect(result.sql).toContain("e_time >= '2024-01-01T00:00:00Z'");
+    expect(result.sql).toContain("e_time < '2024-02-01T00:00:00Z'");
+  });
+
+  test('CloudTrail Lake reads eventjson and filters eventtime', () => {
+    const result = CloudTrailQuery.forPattern('changes', CHANGES, { dialect: QueryDialect.CLOUDTRAIL_LAKE, table: 'EXAMPLEf852-4e8f', since: '2024-01-01' });
+    expect(result.sql).toContain('json_parse(eventjson) AS rec');
+    expect(result.sql).toContain("eventtime >= TIMESTAMP '2024-01-01 00:00:00'");
+  });
+
+  test('Athena: a field the table has no column for makes the result inexact, with the reason', () => {
+    const result = CloudTrailQuery.forPattern('custom', JSON.stringify({ detail: { managementEvent: [false], userIdentity: { sessionContext: { sourceIdentity: ['x'] } } } }), { dialect: QueryDialect.ATHENA });
+    expect(result.exact).toBe(false);
+    expect(result.inexactReasons).toEqual([
+      'custom: the Athena CloudTrail table has no column for detail.managementEvent (no such column), so its values are not read',
+      'custom: the Athena CloudTrail table has no column for detail.userIdentity.sessionContext.sourceIdentity (no field sourceIdentity in userIdentity.sessionContext), so its values are not read',
+    ]);
+    // The same pattern is exact where the whole record is read.
+    expect(CloudTrailQuery.forPattern('custom', JSON.stringify({ detail: { managementEvent: [false] } }), { dialect: QueryDialect.DUCKDB }).exact).toBe(true);
+  });
+
+  test('Athena: null against missing at a JSON text column, and map values, are inexact', () => {
+    const nullTest = CloudTrailQuery.forPattern('p', JSON.stringify({ detail: { requestParameters: [null] } }), { dialect: QueryDialect.ATHENA });
+    expect(nullTest.inexactReasons).toEqual(['p: detail.requestParameters is a JSON text column in Athena, where a JSON null and a missing field both read as NULL']);
+    const inside = CloudTrailQuery.forPattern('p', JSON.stringify({ detail: { requestParameters: { userName: [{ exists: false }] } } }), { dialect: QueryDialect.ATHENA });
+    expect(inside.exact).toBe(true);
+    const map = CloudTrailQuery.forPattern('p', JSON.stringify({ detail: { userIdentity: { sessionContext: { webIdFederationData: { attributes: { aud: ['x'] } } } } } }), { dialect: QueryDialect.ATHENA });
+    expect(map.inexactReasons[0]).toContain('map<string,string>');
+  });
+
+  test('an address test is reported inexact (the SQL reads IPv4 only)', () => {
+    const result = CloudTrailQuery.forPattern('ip', JSON.stringify({ detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } }), { dialect: QueryDialect.DUCKDB });
+    expect(result.exact).toBe(false);
+    expect(result.inexactReasons[0]).toMatch(/^ip: an IP address or CIDR test/);
+  });
+
+  test('the SQL is the same for the same input (stable text, for the Python twin)', () => {
+    const options = { dialect: QueryDialect.ATHENA, since: '2024-01-01' };
+    expect(CloudTrailQuery.forPattern('changes', CHANGES, options).sql).toBe(CloudTrailQuery.forPattern('changes', CHANGES, options).sql);
+  });
+
+  describe('bad input fails with the fix', () => {
+    const d = { dialect: QueryDialect.DUCKDB };
+    test.each([
+      ['no patterns', () => CloudTrailQuery.forPatterns([], d), 'CloudTrailQuery.forPatterns: no patterns were given. Fix: pass at least one NamedEventPattern.'],
+      ['duplicate names', () => CloudTrailQuery.forPatterns([{ name: 'a', pattern: CHANGES }, { name: 'a', pattern: CHANGES }], d), "two patterns are named 'a'."],
+      ['invalid pattern', () => CloudTrailQuery.forPattern('bad', '{"source": "aws.iam"}', d), "pattern 'bad': "],
+      ['since not a date', () => CloudTrailQuery.forPattern('a', CHANGES, { ...d, since: '2024-13-01' }), "since '2024-13-01' is not a UTC date or time. Fix: write since as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ."],
+      ['until with milliseconds', () => CloudTrailQuery.forPattern('a', CHANGES, { ...d, until: '2024-01-01T00:00:00.5Z' }), "until '2024-01-01T00:00:00.5Z' is not a UTC date or time."],
+      ['account', () => CloudTrailQuery.forPattern('a', CHANGES, { ...d, accounts: ['1234'] }), "accounts holds '1234', which is not a 12-digit account id."],
+      ['region', () => CloudTrailQuery.forPattern('a', CHANGES, { ...d, regions: ['US-EAST-1'] }), "regions holds 'US-EAST-1', which is not a region name such as us-east-1."],
+      ['athena table', () => CloudTrailQuery.forPattern('a', CHANGES, { dialect: QueryDialect.ATHENA, table: 'x; DROP TABLE y' }), "table 'x; DROP TABLE y' is not a table name."],
+      ['lake without store', () => CloudTrailQuery.forPattern('a', CHANGES, { dialect: QueryDialect.CLOUDTRAIL_LAKE }), 'CloudTrail Lake needs the event data store id as table, got none.'],
+    ])('%s', (_name, call, message) => {
+      expect(call).toThrow(message);
+    });
+  });
+});
+
+describe('cloudtrail-tables', () => {
+  test('Athena columns follow the documented DDL, with the record keys', () => {
+    expect(ATHENA_COLUMNS.map((c) => c.name)).toEqual([
+      'eventversion', 'useridentity', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress', 'useragent',
+      'errorcode', 'errormessage', 'requestparameters', 'responseelements', 'additionaleventdata', 'requestid', 'eventid',
+      'readonly', 'resources', 'eventtype', 'apiversion', 'recipientaccountid', 'serviceeventdetails', 'sharedeventid',
+      'vpcendpointid', 'vpcendpointaccountid', 'eventcategory', 'addendum', 'sessioncredentialfromconsole', 'edgedevicedetails', 'tlsdetails',
+    ]);
+    expect(ATHENA_COLUMNS.find((c) => c.name === 'sourceipaddress')!.recordKey).toBe('sourceIPAddress');
+    expect(hiveType(ATHENA_COLUMNS.find((c) => c.name === 'resources')!.type)).toBe('array<struct<arn:string,accountid:string,type:string>>');
+    expect(trinoType(ATHENA_COLUMNS.find((c) => c.name === 'tlsdetails')!.type)).toBe('ROW(tlsversion VARCHAR, ciphersuite VARCHAR, clientprovidedhostheader VARCHAR)');
+  });
+
+  test('the organization-trail table with partition projection', () => {
+    const ddl = athenaCreateTableDdl('cloudtrail_logs', {
+      bucket: 'trail-bucket', prefix: 'org', organizationId: 'o-abcdefghij', accounts: ['111122223333'], regions: ['us-east-1'], firstDay: '2024/01/01',
+    });
+    expect(ddl).toContain('PARTITIONED BY (`account` string, `region` string, `timestamp` string)');
+    expect(ddl).toContain("LOCATION 's3://trail-bucket/org/AWSLogs/o-abcdefghij'");
+    expect(ddl).toContain("'storage.location.template'='s3://trail-bucket/org/AWSLogs/o-abcdefghij/${account}/CloudTrail/${region}/${timestamp}'");
+    expect(ddl).toContain("'projection.timestamp.range'='2024/01/01,NOW'");
+  });
+
+  test('CloudTrail Lake columns include eventjson, and Trino DDL can be made from either', () => {
+    expect(CLOUDTRAIL_LAKE_COLUMNS.map((c) => c.name)).toContain('eventjson');
+    expect(trinoCreateTableSql('t', ATHENA_COLUMNS, ['account'])).toMatch(/^CREATE TABLE t \(\n {2}eventversion VARCHAR,[\s\S]*\n {2}"account" VARCHAR\n\)$/);
+  });
+});
