@@ -1,13 +1,18 @@
 /**
- * Throughput of the event-pattern engine beside aws/event-ruler and the JSON.parse floor, on one
- * workload: the 16 IAM workload patterns × EventBridge envelopes built from
- * test/fixtures/cloudtrail-records.json. A benchmark script, not a test: `npm run bench:engine`
- * (needs `npx projen event-ruler:build` for the event-ruler column).
+ * Throughput of the event-pattern engine beside aws/event-ruler and the JSON.parse floor, at three
+ * rule counts: the 16 IAM workload patterns, 300 (EventBridge's default quota of rules per bus)
+ * and 3,000, the larger sets being the 16 and distinct generated IAM rules (bench/engine-rules.ts),
+ * over EventBridge envelopes built from test/fixtures/cloudtrail-records.json. A benchmark
+ * script, not a test: `npm run bench:engine` (needs `npx projen event-ruler:build` for the
+ * event-ruler column).
  *
- * Engine sides, all starting from the event text as event-ruler does: the 16 patterns as one
- * EventPatternSet on the parsed event (each event read once for all patterns, as event-ruler's one
- * Machine reads it once for all rules; the side the targets are meant for), the 16 matchers called
- * one by one, and the set on the text (which also checks each text for what JSON.parse would hide).
+ * Sides, each starting from the event text as event-ruler does: JSON.parse then the public
+ * `EventPatternSet` on the object (`matchingNamesOfEvent`, the side the targets are judged on, as
+ * a caller that has parsed the event for its own use calls it), the set on the text
+ * (`matchingNames`, which also checks each text for what JSON.parse would hide), and at 16
+ * patterns the 16 matchers called one by one. event-ruler holds the same rules in one `Machine`.
+ * Both engines' matches are counted per pattern; any difference is printed and fails the run
+ * (exit code 1).
  *
  *   --events N   envelopes (default 100000)
  *   --rounds N   timed rounds per side after one warm-up round (default 5)
@@ -18,12 +23,20 @@ import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
+import { generateRules } from './engine-rules';
+import { EventPatternMatcher } from '../src/patterns/engine/event-pattern-matcher';
 import { EventPatternSet } from '../src/patterns/engine/event-pattern-set';
 import { envelopeFor, IAM_WORKLOAD_PATTERNS, loadCloudTrailRecords } from '../test/differential/cloudtrail-workload';
 import { DEFAULT_JAR, javaRuntime } from '../test/differential/reference-engine';
 
-const TARGET_VS_EVENT_RULER = 2;
-const TARGET_VS_FLOOR = 0.5;
+/** Rule counts measured: the workload's 16, EventBridge's default rules-per-bus quota, ten times that. */
+const RULE_COUNTS = [16, 300, 3000];
+/** At 16 rules, at least this many times event-ruler's throughput. */
+const TARGET_VS_EVENT_RULER_AT_16 = 2;
+/** At the larger counts, at least event-ruler's throughput. */
+const TARGET_VS_EVENT_RULER_AT_MANY = 1;
+/** The time per event at the largest count at most this many times that at 16. */
+const TARGET_GROWTH = 3;
 
 interface Options {
   events: number;
@@ -162,8 +175,36 @@ async function profile(body: () => void): Promise<Array<{ name: string; share: n
   }
 }
 
+
 function rate(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(1)} k/s`;
+}
+
+function thousands(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** One rule count: its patterns, the set holding them, and the sides measured. */
+interface RuleCount {
+  readonly count: number;
+  readonly patterns: string[];
+  readonly set: EventPatternSet;
+  readonly textSide: Side;
+  readonly parsedSide: Side;
+  readonly matcherSide?: Side;
+  eventRuler?: EventRulerResult | string;
+}
+
+/** Matches per pattern, of the set on the text and on the parsed object (untimed). */
+function countPerPattern(rules: RuleCount, texts: readonly string[]): { text: number[]; parsed: number[] } {
+  const index = new Map(rules.set.names.map((name, i) => [name, i]));
+  const text = new Array<number>(rules.count).fill(0);
+  const parsed = new Array<number>(rules.count).fill(0);
+  for (const t of texts) {
+    for (const name of rules.set.matchingNames(t)) text[index.get(name)!]++;
+    for (const name of rules.set.matchingNamesOfEvent(JSON.parse(t))) parsed[index.get(name)!]++;
+  }
+  return { text, parsed };
 }
 
 async function main() {
@@ -174,132 +215,151 @@ async function main() {
     const index = i % records.length;
     texts.push(JSON.stringify(envelopeFor(records[index], index, Math.floor(i / records.length))));
   }
-  const patterns = IAM_WORKLOAD_PATTERNS.map((p) => JSON.stringify(p.pattern));
-  const set = EventPatternSet.fromJson(patterns);
-  const matchers = set.matchers;
+  const workload = IAM_WORKLOAD_PATTERNS.map((p) => JSON.stringify(p.pattern));
+  const largest = Math.max(...RULE_COUNTS);
+  const generated = generateRules(largest - workload.length, records).filter((p) => !workload.includes(p));
+  const all = [...workload, ...generated].slice(0, largest);
   const bytes = texts.reduce((s, t) => s + t.length, 0);
-  console.log(`bench:engine: ${patterns.length} IAM patterns × ${texts.length} EventBridge envelopes `
-    + `(${records.length} CloudTrail records, ids and times varied; mean ${(bytes / texts.length).toFixed(0)} chars), `
-    + `Node ${process.version}, ${os.cpus().length} cores, median of ${options.rounds} rounds after a warm-up`);
+  console.log(`bench:engine: ${RULE_COUNTS.map(thousands).join(', ')} IAM patterns (the first 16 the workload's, the rest generated, `
+    + `each set holding the smaller ones) × ${thousands(texts.length)} EventBridge envelopes (${records.length} CloudTrail records, ids and times `
+    + `varied; mean ${(bytes / texts.length).toFixed(0)} chars), Node ${process.version}, ${os.cpus().length} cores, median of ${options.rounds} rounds after a warm-up`);
 
-  const perPattern = new Array<number>(matchers.length).fill(0);
-  const floorSide = side('floor: JSON.parse alone', () => {
+  const floorSide = side('JSON.parse alone (the floor)', () => {
     let n = 0;
     for (const t of texts) {
       n += JSON.parse(t) === null ? 1 : 0;
     }
     return n;
   });
-  const setSide = side(`engine: JSON.parse + EventPatternSet of ${matchers.length} (parsed event)`, () => {
-    let n = 0;
-    perPattern.fill(0);
-    for (const t of texts) {
-      for (const i of set.matchingIndexesOfEvent(JSON.parse(t))) {
-        n++;
-        perPattern[i]++;
+  const counts: RuleCount[] = RULE_COUNTS.map((count) => {
+    const patterns = all.slice(0, count);
+    const set = new EventPatternSet();
+    patterns.forEach((p, i) => set.add(`p${i}`, p));
+    const textSide = side('EventPatternSet.matchingNames(text)', () => {
+      let n = 0;
+      for (const t of texts) {
+        n += set.matchingNames(t).length;
       }
-    }
-    return n;
-  });
-  const parsedSide = side(`engine: JSON.parse + ${matchers.length} × matchesEvent(parsed)`, () => {
-    let n = 0;
-    for (const t of texts) {
-      const event: unknown = JSON.parse(t);
-      for (let m = 0; m < matchers.length; m++) {
-        n += matchers[m].matchesEvent(event) ? 1 : 0;
+      return n;
+    });
+    const parsedSide = side('JSON.parse + EventPatternSet.matchingNamesOfEvent', () => {
+      let n = 0;
+      for (const t of texts) {
+        n += set.matchingNamesOfEvent(JSON.parse(t)).length;
       }
+      return n;
+    });
+    let matcherSide: Side | undefined;
+    if (count <= 16) {
+      const matchers = patterns.map((p) => EventPatternMatcher.fromJson(p));
+      matcherSide = side(`JSON.parse + ${count} × EventPatternMatcher.matchesEvent`, () => {
+        let n = 0;
+        for (const t of texts) {
+          const event: unknown = JSON.parse(t);
+          for (let m = 0; m < matchers.length; m++) {
+            n += matchers[m].matchesEvent(event) ? 1 : 0;
+          }
+        }
+        return n;
+      });
     }
-    return n;
+    return { count, patterns, set, textSide, parsedSide, matcherSide };
   });
-  const textSide = side(`engine: EventPatternSet of ${matchers.length} (event text)`, () => {
-    let n = 0;
-    for (const t of texts) {
-      n += set.matchingIndexes(t).length;
-    }
-    return n;
-  });
-  const engineSides = [setSide, parsedSide, textSide];
-  const sides = [floorSide, ...engineSides];
+  const engineSides = (c: RuleCount) => [c.parsedSide, c.textSide, ...(c.matcherSide ? [c.matcherSide] : [])];
+  const sides = [floorSide, ...counts.flatMap(engineSides)];
+
   const loadBefore = os.loadavg()[0];
   // Half the rounds before event-ruler runs and half after, so that all sides see the same load.
   measureInterleaved(texts.length, Math.ceil(options.rounds / 2), sides);
-  const eventRuler = options.java ? runEventRuler(patterns, texts, options.rounds) : 'not run (--no-java)';
+  for (const c of counts) {
+    c.eventRuler = options.java ? runEventRuler(c.patterns, texts, options.rounds) : 'not run (--no-java)';
+  }
   measureInterleaved(texts.length, Math.floor(options.rounds / 2), sides);
   const loadAfter = os.loadavg()[0];
-  const floor = { eventsPerSecond: median(floorSide.rates) };
+  const floor = median(floorSide.rates);
 
-  // Where the engine's time goes: a CPU profile of the primary side as measured (parse, then match
-  // while the object is fresh in the cache), and each pattern alone.
-  const hotspots = await profile(() => {
-    for (let r = 0; r < 2; r++) {
-      for (const t of texts) {
-        set.matchingIndexesOfEvent(JSON.parse(t));
-      }
-    }
-  });
-  const parsed = texts.map((t) => JSON.parse(t) as unknown);
-  const perPatternMicros = matchers.map((m) => {
-    for (const e of parsed) {
-      m.matchesEvent(e);
-    }
-    const start = process.hrtime.bigint();
-    for (const e of parsed) {
-      m.matchesEvent(e);
-    }
-    return Number(process.hrtime.bigint() - start) / 1e3 / parsed.length;
-  });
-  parsed.length = 0;
-
-  const er = typeof eventRuler === 'string' ? undefined : eventRuler;
-
-  const vsRuler = (x: number) => er ? `${(x / er.eventsPerSecond).toFixed(2)}x` : '-';
-  const vsFloor = (x: number) => `${(x / floor.eventsPerSecond).toFixed(2)}x`;
-  const row = (name: string, eps: string, a: string, b: string) => console.log(`  ${name.padEnd(64)} ${eps.padStart(11)} ${a.padStart(16)} ${b.padStart(10)}`);
+  const row = (patterns: string, name: string, eps: string, a: string, b: string, micros: string) =>
+    console.log(`  ${patterns.padStart(8)}  ${name.padEnd(58)} ${eps.padStart(11)} ${a.padStart(14)} ${b.padStart(9)} ${micros.padStart(9)}`);
+  const perEvent = (eps: number) => `${(1e6 / eps).toFixed(2)}`;
   console.log();
-  row('side', 'events/s', 'vs event-ruler', 'vs floor');
-  row(floorSide.name, rate(floor.eventsPerSecond), vsRuler(floor.eventsPerSecond), '1.00x');
-  for (const s of engineSides) {
-    const r = median(s.rates);
-    row(s.name, rate(r), vsRuler(r), vsFloor(r));
-  }
-  if (er) {
-    row(`event-ruler ${er.eventRulerVersion} (Java ${er.java}): one Machine, ${matchers.length} rules`, rate(er.eventsPerSecond), '1.00x', vsFloor(er.eventsPerSecond));
-  } else {
-    console.log(`  event-ruler: ${eventRuler}`);
+  row('patterns', 'side', 'events/s', 'vs event-ruler', 'vs floor', 'µs/event');
+  row('-', floorSide.name, rate(floor), '', '1.00x', perEvent(floor));
+  for (const c of counts) {
+    const er = typeof c.eventRuler === 'object' ? c.eventRuler : undefined;
+    const vsRuler = (x: number) => (er ? `${(x / er.eventsPerSecond).toFixed(2)}x` : '-');
+    for (const s of engineSides(c)) {
+      const r = median(s.rates);
+      row(thousands(c.count), s.name, rate(r), vsRuler(r), `${(r / floor).toFixed(2)}x`, perEvent(r));
+    }
+    if (er) {
+      row(thousands(c.count), `event-ruler ${er.eventRulerVersion} (Java ${er.java}): one Machine`, rate(er.eventsPerSecond), '1.00x',
+        `${(er.eventsPerSecond / floor).toFixed(2)}x`, perEvent(er.eventsPerSecond));
+    } else {
+      console.log(`  ${thousands(c.count).padStart(8)}  event-ruler: ${c.eventRuler}`);
+    }
   }
   const cores = os.cpus().length;
   console.log(`  (load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cores} cores`
     + `${Math.max(loadBefore, loadAfter) > cores ? ': the machine was busy, so absolute numbers are low and ratios noisy; rerun on a quiet machine' : ''})`);
+
+  // The same matches, pattern by pattern, on both engines and both sides of the set.
   console.log();
-  const meets = (ok: boolean) => ok ? 'met' : 'MISSED';
-  for (const s of engineSides) {
-    const r = median(s.rates);
-    const targets = [`>= ${TARGET_VS_FLOOR}x floor: ${(r / floor.eventsPerSecond).toFixed(2)}x, ${meets(r / floor.eventsPerSecond >= TARGET_VS_FLOOR)}`];
-    if (er) {
-      targets.unshift(`>= ${TARGET_VS_EVENT_RULER}x event-ruler: ${(r / er.eventsPerSecond).toFixed(2)}x, ${meets(r / er.eventsPerSecond >= TARGET_VS_EVENT_RULER)}`);
+  let consistent = true;
+  for (const c of counts) {
+    const er = typeof c.eventRuler === 'object' ? c.eventRuler : undefined;
+    const mine = countPerPattern(c, texts);
+    const differing = c.patterns.map((p, i) => ({ p, i })).filter(({ i }) =>
+      mine.text[i] !== mine.parsed[i] || (er !== undefined && er.matchesByPattern[i] !== mine.text[i]));
+    const total = mine.text.reduce((a, b) => a + b, 0);
+    const sidesAgree = engineSides(c).every((s) => s.matches === total) && (!er || er.matches === total);
+    consistent = consistent && differing.length === 0 && sidesAgree;
+    const matching = mine.text.filter((n) => n > 0).length;
+    console.log(`matches at ${thousands(c.count)} patterns: ${thousands(total)} (${matching} patterns match some event)`
+      + `${er ? `, event-ruler ${thousands(er.matches)}` : ''}; per pattern ${differing.length === 0 && sidesAgree ? 'the same' : 'DIFFERENT'}`
+      + `${er ? ' on both engines' : ' on both sides (event-ruler not run)'}`);
+    for (const { p, i } of differing.slice(0, 10)) {
+      console.log(`  mismatch p${i}: matchingNames ${mine.text[i]}, matchingNamesOfEvent ${mine.parsed[i]}, event-ruler ${er?.matchesByPattern[i] ?? '-'}: ${p}`);
     }
-    console.log(`targets for ${s.name}: ${targets.join('; ')}`);
+  }
+  if (counts[0].count === IAM_WORKLOAD_PATTERNS.length) {
+    const er = typeof counts[0].eventRuler === 'object' ? counts[0].eventRuler : undefined;
+    const mine = countPerPattern(counts[0], texts);
+    console.log('per workload pattern (engine matches / event-ruler matches):');
+    IAM_WORKLOAD_PATTERNS.forEach((p, i) => console.log(`  ${p.name.padEnd(38)} ${String(mine.text[i]).padStart(7)} ${er ? String(er.matchesByPattern[i]).padStart(7) : '      -'}`));
   }
 
+  // The targets, judged on the public API from a parsed event; the text path beside it.
   console.log();
-  console.log(`matches per round: ${engineSides.map((s) => `${s.name.replace(/^engine: /, '')} ${s.matches}`).join(', ')}`
-    + (er ? `, event-ruler ${er.matches}` : ''));
-  const samePerPattern = er ? er.matchesByPattern.every((n, i) => n === perPattern[i]) : true;
-  const consistent = engineSides.every((s) => s.matches === setSide.matches) && (!er || (er.matches === setSide.matches && samePerPattern));
+  const meets = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  for (const c of counts) {
+    const er = typeof c.eventRuler === 'object' ? c.eventRuler : undefined;
+    const target = c.count <= 16 ? TARGET_VS_EVENT_RULER_AT_16 : TARGET_VS_EVENT_RULER_AT_MANY;
+    if (!er) {
+      console.log(`targets: >= ${target}x event-ruler at ${thousands(c.count)} patterns: not measured (event-ruler ${c.eventRuler})`);
+      continue;
+    }
+    const text = median(c.textSide.rates) / er.eventsPerSecond;
+    const parsed = median(c.parsedSide.rates) / er.eventsPerSecond;
+    console.log(`targets: >= ${target}x event-ruler at ${thousands(c.count)} patterns: JSON.parse + matchingNamesOfEvent ${parsed.toFixed(2)}x, `
+      + `${meets(parsed >= target)} (matchingNames(text) ${text.toFixed(2)}x)`);
+  }
+  const first = counts[0];
+  const last = counts[counts.length - 1];
+  const growth = median(first.textSide.rates) / median(last.textSide.rates);
+  const parsedGrowth = median(first.parsedSide.rates) / median(last.parsedSide.rates);
+  console.log(`targets: time per event at ${thousands(last.count)} patterns <= ${TARGET_GROWTH}x that at ${thousands(first.count)}: `
+    + `JSON.parse + matchingNamesOfEvent ${parsedGrowth.toFixed(2)}x, ${meets(parsedGrowth <= TARGET_GROWTH)} (matchingNames(text) ${growth.toFixed(2)}x)`);
   console.log(`match counts agree: ${consistent ? 'yes' : 'NO'}`);
-  console.log('per pattern (engine matches / event-ruler matches / µs per event for this pattern alone, matchesEvent over pre-parsed events):');
-  IAM_WORKLOAD_PATTERNS.forEach((p, i) => {
-    const flag = er && er.matchesByPattern[i] !== perPattern[i] ? '  <-- differs' : '';
-    console.log(`  ${p.name.padEnd(38)} ${String(perPattern[i]).padStart(7)} ${er ? String(er.matchesByPattern[i]).padStart(7) : '      -'} ${perPatternMicros[i].toFixed(3).padStart(8)} µs${flag}`);
+
+  // Where the time goes at the largest count.
+  const hotspots = await profile(() => {
+    for (const t of texts) {
+      last.set.matchingNamesOfEvent(JSON.parse(t));
+    }
   });
-  const parseMicros = 1e6 / floor.eventsPerSecond;
-  const setRate = median(setSide.rates);
-  const matchMicros = 1e6 / setRate - parseMicros;
-  console.log(`time per event on the primary engine side: JSON.parse ${parseMicros.toFixed(2)} µs, matching ${matchMicros.toFixed(2)} µs for ${matchers.length} patterns`
-    + ` (${(100 * matchMicros / (parseMicros + matchMicros)).toFixed(0)}% of the total); floor target needs matching <= ${parseMicros.toFixed(2)} µs`
-    + (er ? `, event-ruler target needs parse + matching <= ${(1e6 / er.eventsPerSecond / TARGET_VS_EVENT_RULER).toFixed(2)} µs` : ''));
-  console.log(`CPU profile of the primary side (JSON.parse, then the set of ${matchers.length} on the fresh object), top self time:`);
-  for (const h of hotspots.slice(0, 15)) {
+  console.log();
+  console.log(`CPU profile of JSON.parse + matchingNamesOfEvent at ${thousands(last.count)} patterns, top self time:`);
+  for (const h of hotspots.slice(0, 12)) {
     console.log(`  ${(100 * h.share).toFixed(1).padStart(5)}%  ${h.name}`);
   }
   if (!consistent) {

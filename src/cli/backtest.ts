@@ -1,9 +1,8 @@
 import { isJsonObject, isReadOnlyManagementEvent, JsonObject, principalOf } from './cloudtrail-envelope';
 import { LogFile, LogFileSet } from './log-files';
 import { readEventFile, ReadOptions } from './log-reader';
-import { MatchMemo } from './match-memo';
-import { PatternChoice } from './pattern-source';
-import { EventPatternMatcher } from '../patterns/engine/event-pattern-matcher';
+import type { PatternChoice } from './pattern-source';
+import { EventPatternSet } from '../patterns/engine/event-pattern-set';
 
 /** A name and its count. */
 export interface Count {
@@ -83,23 +82,49 @@ export interface BacktestResult {
   readonly rules: RuleBacktest[];
 }
 
-/** Options for a backtest. */
+/** Options for a backtest's report. */
 export interface BacktestOptions {
   /** A principal is noisy when it causes at least this share of a rule's alerts (0 to 1). @default 0.1 */
   readonly noisyShare?: number;
   /** At most this many noisy principals per rule. @default 5 */
   readonly maxNoisy?: number;
-  /** Whether to remember answers for events that agree on every field the patterns name (see MatchMemo). @default true */
-  readonly memo?: boolean;
+}
+
+/**
+ * What one rule alerted on, counted: all a report is built from. Whatever finds the matches (this
+ * engine, in one thread or several, or another engine) counts each matched event once per rule: its
+ * event name (`detail.eventName`, else the detail-type), its principal (`principalOf`, a role
+ * session as its role), its day (`YYYY-MM-DD` of `detail.eventTime`, else of the envelope's time,
+ * else `unknown`), and whether it is a read-only management event.
+ */
+export interface RuleCounts {
+  readonly alerts: number;
+  readonly readOnlyAlerts: number;
+  readonly byEventName: ReadonlyMap<string, number>;
+  readonly byPrincipal: ReadonlyMap<string, number>;
+  readonly byDay: ReadonlyMap<string, number>;
+}
+
+/** What reading files gave, apart from the problems of each file: plain data, so that a worker thread can send it. */
+export interface BacktestCounts {
+  readonly filesRead: number;
+  readonly filesSkipped: number;
+  readonly recordsRead: number;
+  readonly recordsSkipped: number;
+  /** First and last day of the events read (as counted in `RuleCounts.byDay`), if any had a day. */
+  readonly firstDay?: string;
+  readonly lastDay?: string;
+  /** One per rule, in the rules' order. */
+  readonly rules: readonly RuleCounts[];
 }
 
 const UNKNOWN_DAY = 'unknown';
 const DAY = /^\d{4}-\d{2}-\d{2}/;
 
 /** Counts of one rule. */
-class RuleTally {
+class RuleTally implements RuleCounts {
   public alerts = 0;
-  public readOnly = 0;
+  public readOnlyAlerts = 0;
   public readonly byEventName = new Map<string, number>();
   public readonly byPrincipal = new Map<string, number>();
   public readonly byDay = new Map<string, number>();
@@ -131,13 +156,13 @@ const NO_MATCH: Answer = { rules: [] };
  * matches of a file are staged, then committed when the file was read to the end, or dropped
  * when it turned out bad, so that a skipped file counts for nothing. Memory holds the counts
  * (bounded by the number of distinct event names, principals and days) and one file's matches.
+ * The rules are matched together, as one `EventPatternSet`: an event's fields are read once for
+ * all of them.
  */
 export class Backtest {
-  private readonly matchers: EventPatternMatcher[];
+  private readonly set = new EventPatternSet();
   private readonly tallies: RuleTally[];
-  private readonly index: RulesBySource;
-  private readonly memo: MatchMemo<Answer> | undefined;
-  /** One Answer per distinct set of matched rules, by the rule list (`0,3,`). */
+  /** One Answer per distinct set of matched rules, by the rule list (`0,3`). */
   private readonly answers = new Map<string, Answer>();
   /** The current file's counts, by the set of rules matched. */
   private readonly staged = new Map<Answer, StagedCounts>();
@@ -153,14 +178,14 @@ export class Backtest {
   private previousDay = UNKNOWN_DAY;
 
   /**
-   * @param rules the patterns to run (each must be a valid pattern)
+   * @param rules the patterns to run (each must be a valid pattern); only `name` and `json` are
+   *   read here, the rest by the report
    * @throws when a pattern is invalid (the engine's message)
    */
   constructor(private readonly rules: readonly PatternChoice[], private readonly options: BacktestOptions = {}) {
-    this.matchers = rules.map((r) => EventPatternMatcher.fromJson(r.json));
+    // Named by position: names of files and presets may repeat.
+    rules.forEach((rule, i) => this.set.add(String(i), rule.json));
     this.tallies = rules.map(() => new RuleTally());
-    this.index = new RulesBySource(rules.map((r) => r.json));
-    this.memo = options.memo === false ? undefined : MatchMemo.forPatterns<Answer>(rules.map((r) => r.json));
   }
 
   /** Events read so far, including those of the file being read. */
@@ -174,11 +199,7 @@ export class Backtest {
     const detail = isJsonObject(event.detail) ? event.detail : undefined;
     // The day of the call: CloudTrail's eventTime (the envelope's time is when EventBridge got it).
     const day = this.dayOf(detail !== undefined && typeof detail.eventTime === 'string' ? detail.eventTime : event.time);
-    let answer = this.memo?.lookup(event);
-    if (answer === undefined) {
-      answer = this.match(event);
-      this.memo?.remember(answer);
-    }
+    const answer = this.match(event);
     if (answer === NO_MATCH) return;
     let counts = this.staged.get(answer);
     if (counts === undefined) {
@@ -198,7 +219,7 @@ export class Backtest {
       for (const r of answer.rules) {
         const t = this.tallies[r];
         t.alerts += counts.alerts;
-        t.readOnly += counts.readOnly;
+        t.readOnlyAlerts += counts.readOnly;
         for (const [k, c] of counts.byEventName) increment(t.byEventName, k, c.n);
         for (const [k, c] of counts.byPrincipal) increment(t.byPrincipal, k, c.n);
         for (const [k, c] of counts.byDay) increment(t.byDay, k, c.n);
@@ -217,18 +238,25 @@ export class Backtest {
     this.clearStaged();
   }
 
-  /** Reads one file into the backtest, committing or discarding it. */
-  public async readFile(file: LogFile, options: ReadOptions = {}): Promise<void> {
+  /**
+   * Reads one file into the backtest, committing or discarding it.
+   *
+   * @returns what was wrong with the file, if anything (also kept for `result`)
+   */
+  public async readFile(file: LogFile, options: ReadOptions = {}): Promise<InputProblem | undefined> {
     const result = await readEventFile(file.path, (event) => this.add(event), options);
+    let problem: InputProblem | undefined;
     if (result.error !== undefined) {
       this.discardFile(result.skippedEntries);
-      this.problems.push({ file: file.path, error: result.error, skippedEntries: result.skippedEntries, entryProblems: result.entryProblems });
-      return;
+      problem = { file: file.path, error: result.error, skippedEntries: result.skippedEntries, entryProblems: result.entryProblems };
+    } else {
+      this.commitFile(result.skippedEntries);
+      if (result.skippedEntries > 0) {
+        problem = { file: file.path, skippedEntries: result.skippedEntries, entryProblems: result.entryProblems };
+      }
     }
-    this.commitFile(result.skippedEntries);
-    if (result.skippedEntries > 0) {
-      this.problems.push({ file: file.path, skippedEntries: result.skippedEntries, entryProblems: result.entryProblems });
-    }
+    if (problem !== undefined) this.problems.push(problem);
+    return problem;
   }
 
   /** Reads every file of the set, in order. */
@@ -237,35 +265,32 @@ export class Backtest {
     return this.result(set);
   }
 
-  /** The result so far. */
-  public result(set?: Pick<LogFileSet, 'nonActivityFiles' | 'otherFiles'>): BacktestResult {
+  /** The counts so far (files read to the end only). */
+  public counts(): BacktestCounts {
     return {
-      totals: {
-        filesRead: this.filesRead,
-        filesSkipped: this.filesSkipped,
-        nonActivityFiles: set?.nonActivityFiles ?? 0,
-        otherFiles: set?.otherFiles ?? 0,
-        recordsRead: this.recordsRead,
-        recordsSkipped: this.recordsSkipped,
-        ...(this.firstDay !== undefined ? { firstDay: this.firstDay, lastDay: this.lastDay } : {}),
-      },
-      problems: this.problems,
-      rules: this.rules.map((rule, i) => this.ruleResult(rule, this.tallies[i])),
+      filesRead: this.filesRead,
+      filesSkipped: this.filesSkipped,
+      recordsRead: this.recordsRead,
+      recordsSkipped: this.recordsSkipped,
+      ...(this.firstDay !== undefined ? { firstDay: this.firstDay, lastDay: this.lastDay } : {}),
+      rules: this.tallies,
     };
   }
 
-  /** The rules that match the event, asked directly (those that can match its source). */
+  /** The result so far. */
+  public result(set?: Pick<LogFileSet, 'nonActivityFiles' | 'otherFiles'>): BacktestResult {
+    return backtestResult(this.rules, this.counts(), this.problems, set, this.options);
+  }
+
+  /** The rules that match the event: one Answer object per distinct list. */
   private match(event: JsonObject): Answer {
-    let matched = '';
-    const candidates = this.index.rulesFor(event);
-    for (let i = 0; i < candidates.length; i++) {
-      if (this.matchers[candidates[i]].matchesEvent(event)) matched += `${candidates[i]},`;
-    }
-    if (matched === '') return NO_MATCH;
-    let answer = this.answers.get(matched);
+    const names = this.set.matchingNamesOfEvent(event);
+    if (names.length === 0) return NO_MATCH;
+    const key = names.length === 1 ? names[0] : names.join(',');
+    let answer = this.answers.get(key);
     if (answer === undefined) {
-      answer = { rules: matched.slice(0, -1).split(',').map(Number) };
-      this.answers.set(matched, answer);
+      answer = { rules: names.map(Number) };
+      this.answers.set(key, answer);
     }
     return answer;
   }
@@ -287,29 +312,78 @@ export class Backtest {
     this.staged.clear();
     this.stagedEvents = 0;
   }
+}
 
-  private ruleResult(rule: PatternChoice, tally: RuleTally): RuleBacktest {
-    const byPrincipal = sortedCounts(tally.byPrincipal);
-    const share = this.options.noisyShare ?? 0.1;
-    const maxNoisy = this.options.maxNoisy ?? 5;
-    const noisyPrincipals = byPrincipal
-      .filter((c) => tally.alerts > 0 && c.count >= 2 && c.count / tally.alerts >= share)
-      .slice(0, maxNoisy)
-      .map((c) => ({ principal: c.key, alerts: c.count, share: c.count / tally.alerts }));
-    const { suggestion, notSuggested } = suggestExclusion(rule, noisyPrincipals);
-    return {
-      name: rule.name,
-      pattern: rule.json,
-      alerts: tally.alerts,
-      readOnlyAlerts: tally.readOnly,
-      byEventName: sortedCounts(tally.byEventName),
-      byPrincipal,
-      daily: [...tally.byDay].map(([key, count]) => ({ key, count })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-      noisyPrincipals,
-      ...(suggestion !== undefined ? { suggestedExclusion: suggestion } : {}),
-      notSuggested,
-    };
-  }
+/** Sums counts of disjoint sets of files (the shares of worker threads). */
+export function mergeCounts(a: BacktestCounts, b: BacktestCounts): BacktestCounts {
+  const first = [a.firstDay, b.firstDay].filter((d): d is string => d !== undefined).sort()[0];
+  const last = [a.lastDay, b.lastDay].filter((d): d is string => d !== undefined).sort().pop();
+  const sum = (x: ReadonlyMap<string, number>, y: ReadonlyMap<string, number>) => {
+    const out = new Map(x);
+    y.forEach((count, key) => out.set(key, (out.get(key) ?? 0) + count));
+    return out;
+  };
+  return {
+    filesRead: a.filesRead + b.filesRead,
+    filesSkipped: a.filesSkipped + b.filesSkipped,
+    recordsRead: a.recordsRead + b.recordsRead,
+    recordsSkipped: a.recordsSkipped + b.recordsSkipped,
+    ...(first !== undefined ? { firstDay: first, lastDay: last } : {}),
+    rules: a.rules.map((r, i) => ({
+      alerts: r.alerts + b.rules[i].alerts,
+      readOnlyAlerts: r.readOnlyAlerts + b.rules[i].readOnlyAlerts,
+      byEventName: sum(r.byEventName, b.rules[i].byEventName),
+      byPrincipal: sum(r.byPrincipal, b.rules[i].byPrincipal),
+      byDay: sum(r.byDay, b.rules[i].byDay),
+    })),
+  };
+}
+
+/**
+ * The backtest's result from counts, whatever found the matches: tables sorted, noisy principals
+ * and the exclusion to paste (for presets). `problems` in the order of the files.
+ *
+ * @param rules the rules, in the order of `counts.rules`
+ * @param files what the search for files left out, for the totals
+ */
+export function backtestResult(rules: readonly PatternChoice[], counts: BacktestCounts, problems: readonly InputProblem[],
+  files: Pick<LogFileSet, 'nonActivityFiles' | 'otherFiles'> | undefined, options: BacktestOptions = {}): BacktestResult {
+  return {
+    totals: {
+      filesRead: counts.filesRead,
+      filesSkipped: counts.filesSkipped,
+      nonActivityFiles: files?.nonActivityFiles ?? 0,
+      otherFiles: files?.otherFiles ?? 0,
+      recordsRead: counts.recordsRead,
+      recordsSkipped: counts.recordsSkipped,
+      ...(counts.firstDay !== undefined ? { firstDay: counts.firstDay, lastDay: counts.lastDay } : {}),
+    },
+    problems: [...problems],
+    rules: rules.map((rule, i) => ruleResult(rule, counts.rules[i], options)),
+  };
+}
+
+function ruleResult(rule: PatternChoice, tally: RuleCounts, options: BacktestOptions): RuleBacktest {
+  const byPrincipal = sortedCounts(tally.byPrincipal);
+  const share = options.noisyShare ?? 0.1;
+  const maxNoisy = options.maxNoisy ?? 5;
+  const noisyPrincipals = byPrincipal
+    .filter((c) => tally.alerts > 0 && c.count >= 2 && c.count / tally.alerts >= share)
+    .slice(0, maxNoisy)
+    .map((c) => ({ principal: c.key, alerts: c.count, share: c.count / tally.alerts }));
+  const { suggestion, notSuggested } = suggestExclusion(rule, noisyPrincipals);
+  return {
+    name: rule.name,
+    pattern: rule.json,
+    alerts: tally.alerts,
+    readOnlyAlerts: tally.readOnlyAlerts,
+    byEventName: sortedCounts(tally.byEventName),
+    byPrincipal,
+    daily: [...tally.byDay].map(([key, count]) => ({ key, count })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    noisyPrincipals,
+    ...(suggestion !== undefined ? { suggestedExclusion: suggestion } : {}),
+    notSuggested,
+  };
 }
 
 /**
@@ -367,50 +441,6 @@ function increment(map: Map<string, number>, key: string, count: number): void {
   map.set(key, (map.get(key) ?? 0) + count);
 }
 
-/**
- * Which rules can match an event, by the event's `source`: a rule whose pattern lists exact
- * `source` values (at the top, or in every branch of a top-level `$or`) cannot match an event
- * whose `source` is another string, so it is not asked. Rules without such a list are asked
- * about every event, and every rule about an event whose `source` is not a string. Logs hold
- * events of every service; most IAM rules then skip most events at the cost of one map lookup.
- */
-class RulesBySource {
-  private readonly bySource = new Map<string, number[]>();
-  private readonly anySource: number[] = [];
-  private readonly all: number[];
-
-  constructor(patterns: readonly string[]) {
-    const sources = patterns.map((json) => requiredSources(JSON.parse(json)));
-    this.all = patterns.map((_, i) => i);
-    sources.forEach((set, i) => { if (set === undefined) this.anySource.push(i); });
-    const known = new Set(sources.flatMap((set) => (set === undefined ? [] : [...set])));
-    for (const source of known) {
-      this.bySource.set(source, this.all.filter((i) => sources[i] === undefined || sources[i]!.has(source)));
-    }
-  }
-
-  public rulesFor(event: JsonObject): readonly number[] {
-    const source = event.source;
-    if (typeof source !== 'string') return this.all;
-    return this.bySource.get(source) ?? this.anySource;
-  }
-}
-
-/** The exact `source` values a pattern requires, or undefined when it accepts others too. */
-function requiredSources(pattern: unknown): Set<string> | undefined {
-  if (!isJsonObject(pattern)) return undefined;
-  const source = pattern.source;
-  if (Array.isArray(source) && source.length > 0 && source.every((v) => typeof v === 'string')) {
-    return new Set(source as string[]);
-  }
-  const branches = pattern.$or;
-  if (Array.isArray(branches) && branches.length > 0) {
-    const sets = branches.map(requiredSources);
-    if (sets.every((set) => set !== undefined)) return new Set(sets.flatMap((set) => [...set!]));
-  }
-  return undefined;
-}
-
-function sortedCounts(map: Map<string, number>): Count[] {
+function sortedCounts(map: ReadonlyMap<string, number>): Count[] {
   return [...map].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

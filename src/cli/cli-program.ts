@@ -1,14 +1,16 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { Backtest } from './backtest';
 import { backtestText } from './backtest-report';
+import { coreCount, maxWorkers, PARALLEL_MIN_BYTES, readLogs } from './backtest-workers';
 import { envelopeForRecord, JsonObject } from './cloudtrail-envelope';
+import { duckDbBacktest } from './duckdb-backtest';
 import { findLogFiles } from './log-files';
 import { readEventFile } from './log-reader';
 import { analysePattern, DEFAULT_MAX_PATTERN_LENGTH, explainText, lintText, PatternReport, reportJson } from './pattern-report';
 import { PatternChoice, patternFromFile, POST_PRESETS, PRESETS, presetPattern, UsageError } from './pattern-source';
 import { PreviewInputs, previewText } from './preview-report';
+import { queryCommand, QueryCommandOptions } from './query-command';
 import { PreviewEvent, previewRules, RulePreview } from './rule-preview';
 import { SAMPLE_RECORDS } from './sample-events';
 import { LoadedTemplate, loadTemplates } from './template-files';
@@ -106,13 +108,19 @@ Examples:
     .option('--top <n>', 'rows per table', positiveInteger, 10)
     .option('--noisy-share <percent>', 'a principal is noisy when it causes at least this share of a rule\'s alerts', percentage, 10)
     .option('--json', 'print the result as JSON')
+    .option('--workers <n>', `worker threads reading files in parallel (default: the number of cores, ${coreCount()} here; `
+      + `inputs under ${PARALLEL_MIN_BYTES / 2 ** 20} MiB are read in one thread); the result is the same for any number`, workerCount)
+    .option('--engine <name>', 'native (the library\'s engine) or duckdb (DuckDB runs the generated SQL on every core; '
+      + 'needs npm install @duckdb/node-api); the report is the same', engineName, 'native')
     .option('--no-progress', 'no progress bar (it shows only on a terminal, for inputs over 8 MiB)')
     .option('--no-color', 'no colour')
     .addHelpText('after', `
 Files are streamed: gzip is decompressed as it is read and each file parsed on its own, so memory
-stays flat however many files there are. A truncated gzip, invalid JSON or a file of another shape
-is reported with its name and skipped, as a whole; the totals count files and records read and
-skipped. CloudTrail-Digest and CloudTrail-Insight folders are left out.
+stays flat however many files there are. Files are shared out to worker threads, one per core, each
+holding one file at a time; the counts, tables and --json are the same as with --workers 1. A
+truncated gzip, invalid JSON or a file of another shape is reported with its name and skipped, as a
+whole; the totals count files and records read and skipped. CloudTrail-Digest and CloudTrail-Insight
+folders are left out.
 
 Presets: ${Object.keys(PRESETS).join(', ')}.
 
@@ -122,6 +130,32 @@ Examples:
   $ npx ${PROGRAM} backtest logs/ --preset changes --except-principal arn:aws:iam::111122223333:role/Deploy
   $ npx ${PROGRAM} backtest logs/ --pattern my-pattern.json --json > result.json`)
     .action(async (paths: string[], options: BacktestCommandOptions) => setExit(await backtestCommand(io, paths, options)));
+
+  program.command('query')
+    .description('Prints SQL that finds what patterns match in CloudTrail records where they lie: Athena, CloudTrail Lake, or DuckDB on local files.')
+    .option('-p, --preset <name>', `an IamEventPattern preset; repeatable (default, with no --pattern or --template: ${POST_PRESETS.join(', ')})`, collect, [])
+    .option('--pattern <file>', 'an event pattern file (JSON); repeatable', collect, [])
+    .option('--template <path>', 'every rule of a synthesized template (or cdk.out folder); repeatable', collect, [])
+    .option('-d, --dialect <name>', 'athena, cloudtrail-lake or duckdb', 'athena')
+    .option('--table <name>', 'athena: the table (default cloudtrail_logs); cloudtrail-lake: the event data store id; duckdb: a path or glob of log files')
+    .option('--since <time>', 'earliest event time, inclusive: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)')
+    .option('--until <time>', 'latest event time, exclusive: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)')
+    .option('--account <id>', 'only this account; repeatable', collect, [])
+    .option('--region <name>', 'only events recorded in this region; repeatable', collect, [])
+    .option('--accept-inexact', 'print the SQL even where the dialect cannot match exactly as EventBridge (the differences head it as comments)')
+    .addHelpText('after', `
+Each result row is one CloudTrail record and one pattern it matches: eventid, pattern_name (the preset,
+file or rule name), eventtime, eventname, account, region, principal, read_only. One scan answers for all
+patterns. The record is read as EventBridge delivers it (source aws.<service>, detail-type, account,
+region, detail), with EventBridge's semantics for every operator. Where the dialect cannot express a
+pattern exactly (Athena's table has no column for a field, for example), no SQL is printed unless
+--accept-inexact is given. --since, --until, --account and --region become partition filters in Athena.
+
+Examples:
+  $ npx ${PROGRAM} query --preset changes --dialect athena --table security.cloudtrail_logs --since 2024-01-01
+  $ npx ${PROGRAM} query --template cdk.out --dialect cloudtrail-lake --table EXAMPLE-f852-4e8f-8bd1
+  $ npx ${PROGRAM} query --preset authChanges --dialect duckdb --table 'AWSLogs/**/*.json.gz' | duckdb`)
+    .action(async (options: QueryCommandOptions) => setExit(await queryCommand(io, options) === 'ok' ? ExitCode.OK : ExitCode.FINDINGS));
 
   for (const name of ['lint', 'explain'] as const) {
     program.command(name)
@@ -232,6 +266,8 @@ interface BacktestCommandOptions {
   readonly top: number;
   readonly noisyShare: number;
   readonly json?: boolean;
+  readonly workers?: number;
+  readonly engine: string;
   readonly progress: boolean;
   readonly color: boolean;
 }
@@ -246,18 +282,12 @@ async function backtestCommand(io: CliIo, paths: string[], options: BacktestComm
     choices.push(choice);
   }
   const set = await findLogFiles(paths).catch((e: Error) => { throw new UsageError(e.message); });
-  const backtest = new Backtest(choices, { noisyShare: options.noisyShare / 100 });
   const progress = progressFor(io, set.totalBytes, options.progress);
-  let files = 0;
-  try {
-    for (const file of set.files) {
-      await backtest.readFile(file, { onBytes: (bytes) => progress.advance(bytes, files, backtest.eventsRead) });
-      files++;
-    }
-  } finally {
-    progress.stop();
-  }
-  const result = backtest.result(set);
+  const result = options.engine === 'duckdb' ? await duckDbBacktest(choices, set, { noisyShare: options.noisyShare / 100 }) : await readLogs(choices, set, {
+    noisyShare: options.noisyShare / 100,
+    workers: options.workers,
+    onProgress: (bytes, files, records) => progress.advance(bytes, files, records),
+  }).finally(() => progress.stop());
   if (options.json) {
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
@@ -290,6 +320,11 @@ async function patternCommand(io: CliIo, command: 'lint' | 'explain', files: str
   return reports.some((r) => !r.valid) ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
+function engineName(value: string): string {
+  if (value !== 'native' && value !== 'duckdb') throw new InvalidArgumentError('give native or duckdb.');
+  return value;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -297,6 +332,15 @@ function collect(value: string, previous: string[]): string[] {
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of 1 or more.');
+  return n;
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  const max = maxWorkers();
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new InvalidArgumentError(`give a whole number from 1 to ${max} (this machine has ${coreCount()} cores, the default; 1 reads in one thread).`);
+  }
   return n;
 }
 

@@ -2,6 +2,7 @@ import { TemplateValues, UnresolvedUse } from './cfn-values';
 import { isJsonObject, JsonObject } from './cloudtrail-envelope';
 import { addEventBusNames, RuleEvaluation, sameBus, TargetInputKind } from './private/rule-evaluation';
 import { LoadedTemplate } from './template-files';
+import { EventPatternSet } from '../patterns/engine/event-pattern-set';
 
 /** An event to preview, with a label saying where it came from. */
 export interface PreviewEvent {
@@ -128,7 +129,7 @@ export function previewRules(templates: readonly LoadedTemplate[], events: reado
       evaluations.push(new RuleEvaluation(loaded, sources, values, logicalId, resource, properties));
     }
   }
-  const previews = routeEvents(evaluations, events);
+  const previews = routeEvents(evaluations, events, new RuleMatches(evaluations));
   return evaluations.map((evaluation) => previews.get(evaluation)!).filter((preview) => options.ruleFilter === undefined
     || preview.logicalId.includes(options.ruleFilter) || (preview.ruleName ?? '').includes(options.ruleFilter));
 }
@@ -137,7 +138,8 @@ export function previewRules(templates: readonly LoadedTemplate[], events: reado
  * Offers the events to each rule in the order EventBridge delivers them: first the rules that
  * receive the given events, then each rule on a bus once every rule forwarding to it is done.
  */
-function routeEvents(evaluations: readonly RuleEvaluation[], events: readonly PreviewEvent[]): Map<RuleEvaluation, RulePreview> {
+function routeEvents(evaluations: readonly RuleEvaluation[], events: readonly PreviewEvent[],
+  matching: RuleMatches): Map<RuleEvaluation, RulePreview> {
   const feeders = new Map<RuleEvaluation, Array<{ rule: RuleEvaluation; targets: number }>>();
   for (const rule of evaluations) {
     const bus = rule.busAddress;
@@ -152,7 +154,7 @@ function routeEvents(evaluations: readonly RuleEvaluation[], events: readonly Pr
     const feeding = feeders.get(rule);
     const input = feeding === undefined ? events : feeding.flatMap(({ rule: feeder, targets }) =>
       (done.get(feeder)?.delivered ?? []).flatMap((e) => Array<PreviewEvent>(targets).fill({ ...e, via: feeder.id })));
-    done.set(rule, rule.run(input, feeding?.map((f) => f.rule.id) ?? [], loop));
+    done.set(rule, rule.run(input, feeding?.map((f) => f.rule.id) ?? [], loop, (event) => matching.matches(event, rule)));
   };
   let pending = [...evaluations];
   while (pending.length > 0) {
@@ -165,5 +167,40 @@ function routeEvents(evaluations: readonly RuleEvaluation[], events: readonly Pr
   return new Map([...done].map(([rule, result]) => [rule, result.preview]));
 }
 
-/** A custom event bus: its name, and its account and region when known. */
+/**
+ * Which rules each event matches: the rules' patterns as one `EventPatternSet`, asked once per
+ * event for all rules, however many rules (or forwarded copies) the event is offered to.
+ */
+class RuleMatches {
+  private readonly set = new EventPatternSet();
+  private readonly names = new Map<RuleEvaluation, string>();
+  private readonly answers = new WeakMap<JsonObject, ReadonlySet<string> | Error>();
+
+  constructor(evaluations: readonly RuleEvaluation[]) {
+    evaluations.forEach((rule, i) => {
+      const pattern = rule.validPattern;
+      if (pattern !== undefined) {
+        this.set.add(String(i), pattern);
+        this.names.set(rule, String(i));
+      }
+    });
+  }
+
+  /** Whether the event matches the rule's pattern; throws when the event cannot be matched. */
+  public matches(event: JsonObject, rule: RuleEvaluation): boolean {
+    let answer = this.answers.get(event);
+    if (answer === undefined) {
+      try {
+        answer = new Set(this.set.matchingNamesOfEvent(event));
+      } catch (e) {
+        answer = e as Error;
+      }
+      this.answers.set(event, answer);
+    }
+    if (answer instanceof Error) throw answer;
+    const name = this.names.get(rule);
+    return name !== undefined && answer.has(name);
+  }
+}
+
 export { summarize, TargetInputKind } from './private/rule-evaluation';

@@ -66,7 +66,7 @@ export class RuleEvaluation {
   private readonly ruleCondition?: RuleCondition;
   /** The regions the rule exists in, when known: the stack's, or those of a StackSet where its condition holds. */
   private readonly regions?: string[];
-  private readonly compiledPattern: { text?: string; matcher?: EventPatternMatcher };
+  private readonly compiledPattern: { text?: string; valid?: boolean };
   private readonly compiledTargets: CompiledTarget[];
   /** The custom buses the rule's targets put events on. */
   public readonly eventBusTargets: BusAddress[] = [];
@@ -106,11 +106,18 @@ export class RuleEvaluation {
     return this.bus.address;
   }
 
+  /** The rule's pattern as evaluated, when EventBridge would accept it. */
+  public get validPattern(): string | undefined {
+    return this.compiledPattern.valid ? this.compiledPattern.text : undefined;
+  }
+
   /**
    * Offers the events to the rule. `receivesFrom` names the rules that forwarded them (empty
-   * for the given events), `loop` says that some of those rules forward to each other.
+   * for the given events), `loop` says that some of those rules forward to each other; `isMatch`
+   * says whether an event matches the rule's pattern (throwing when it cannot be matched).
    */
-  public run(events: readonly PreviewEvent[], receivesFrom: string[], loop: boolean): { preview: RulePreview; delivered: PreviewEvent[] } {
+  public run(events: readonly PreviewEvent[], receivesFrom: string[], loop: boolean,
+    isMatch: (event: JsonObject) => boolean): { preview: RulePreview; delivered: PreviewEvent[] } {
     const description = this.plain(this.properties.Description, 'Description');
     const condition = this.ruleCondition;
     const pattern = this.compiledPattern;
@@ -146,14 +153,14 @@ export class RuleEvaluation {
       this.notes.unshift(`Not created: its condition ${condition?.name} is false${where}, so no event reaches it.`);
       return finish([], 0);
     }
-    if (pattern.matcher === undefined) return finish([], 0);
+    if (!pattern.valid) return finish([], 0);
 
     const matches: MatchPreview[] = [];
     for (const offered of events) {
       const { event, label } = offered;
       let matched: boolean;
       try {
-        matched = pattern.matcher.matchesEvent(event);
+        matched = isMatch(event);
       } catch (e) {
         this.problems.push(`${label}: could not be matched (${(e as Error).message})`);
         continue;
@@ -259,7 +266,7 @@ export class RuleEvaluation {
     return { name, holds };
   }
 
-  private pattern(): { text?: string; matcher?: EventPatternMatcher } {
+  private pattern(): { text?: string; valid?: boolean } {
     let raw = this.properties.EventPattern;
     if (raw === undefined) {
       this.notes.push(this.properties.ScheduleExpression !== undefined
@@ -290,7 +297,7 @@ export class RuleEvaluation {
       this.problems.push(...check.errors.map((e) => `EventBridge would reject the pattern: ${e}`));
       return { text };
     }
-    return { text, matcher: EventPatternMatcher.fromJson(text) };
+    return { text, valid: true };
   }
 
   private targets(ruleName: string, busName: string | undefined): CompiledTarget[] {

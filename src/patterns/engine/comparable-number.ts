@@ -101,6 +101,10 @@ export function rulerNumberFromText(text: string): RulerNumber {
 
 /** Whether a JS number (from an already-parsed event) is one event-ruler would compare numerically. */
 export function isComparableDouble(value: number): boolean {
+  if (Number.isSafeInteger(value)) {
+    // The usual number in an event: exact, and printed by Java as the same decimal.
+    return true;
+  }
   if (!Number.isFinite(value)) {
     return false;
   }

@@ -34,9 +34,9 @@ export const NEEDS_EXACT = 2;
 const MAX_INTERNED = 20000;
 
 /** What a field's keys lead to in an event, on the quick path. */
-const NOTHING = 0;
-const FOUND = 1;
-const UNDECIDED = 2;
+export const NOTHING = 0;
+export const FOUND = 1;
+export const UNDECIDED = 2;
 
 /**
  * The same text as an internalized string (the form V8 keeps property names in), so that looking it up
@@ -227,7 +227,7 @@ export class FieldCondition {
   public stamp = 0;
   public outcome = FAILS;
 
-  constructor(public readonly name: string, path: FieldPath, patterns: readonly ValuePattern[], inNumericMachine: boolean) {
+  constructor(public readonly name: string, path: FieldPath, public readonly patterns: readonly ValuePattern[], inNumericMachine: boolean) {
     this.path = path;
     this.allowsAbsence = patterns.some((p) => p.kind === 'exists' && !p.exists);
     this.whenAbsent = this.allowsAbsence ? HOLDS : FAILS;
@@ -326,6 +326,26 @@ export class CompiledSubRule {
     this.fields = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const rank = (f: FieldCondition) => (f.exactStringsOnly ? 0 : 1) * 1000 + f.path.segmentCount;
     this.quickOrder = [...fields].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * The quick outcome on an event: FAILS as soon as one field fails (whatever the others), else
+   * NEEDS_EXACT if one field needs the exact path, else HOLDS. Field outcomes are memoized under `stamp`.
+   */
+  public quickOutcome(event: Record<string, unknown>, stamp: number, exactOnSpelling: boolean): number {
+    const order = this.quickOrder;
+    let outcome = HOLDS;
+    for (let f = 0; f < order.length; f++) {
+      const field = order[f];
+      const fieldOutcome = field.stamp === stamp ? field.outcome : field.evaluate(event, stamp, exactOnSpelling);
+      if (fieldOutcome === FAILS) {
+        return FAILS;
+      }
+      if (fieldOutcome === NEEDS_EXACT) {
+        outcome = NEEDS_EXACT;
+      }
+    }
+    return outcome;
   }
 }
 
@@ -578,19 +598,7 @@ export class CompiledRules {
     let undecided = false;
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
-      const order = rules[r].quickOrder;
-      let outcome = HOLDS;
-      for (let f = 0; f < order.length; f++) {
-        const field = order[f];
-        const fieldOutcome = field.stamp === stamp ? field.outcome : field.evaluate(event, stamp, exactOnSpelling);
-        if (fieldOutcome === FAILS) {
-          outcome = FAILS;
-          break;
-        }
-        if (fieldOutcome === NEEDS_EXACT) {
-          outcome = NEEDS_EXACT;
-        }
-      }
+      const outcome = rules[r].quickOutcome(event, stamp, exactOnSpelling);
       if (outcome === HOLDS) {
         return true;
       }

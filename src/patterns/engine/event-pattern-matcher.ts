@@ -1,7 +1,7 @@
 import { CompiledRules, newStamp } from './event-matcher';
-import { inspectParsed, parseIsFaithful, scanEventText } from './event-text-check';
+import { readEventText } from './event-text-check';
 import { DEFAULT_MAX_PATTERN_LENGTH, checkPatternText } from './pattern-check';
-import { EventReadError, RulerEvent } from './ruler-event';
+import { RulerEvent } from './ruler-event';
 import { dependsOnNumberSpelling } from './value-patterns';
 import { invalidInput, invalidInputFindings } from '../../private/invalid-input';
 
@@ -33,7 +33,11 @@ export interface PatternCheckResult {
    * one rejecting. Empty when valid.
    */
   readonly errors: string[];
-  /** Things that are valid but almost certainly not meant (for example `["Add*"]`). */
+  /**
+   * Things that are valid but almost certainly not meant (for example `["Add*"]`), and shapes for
+   * which EventBridge's answer depends on the order of `$or` branches or values (each names its
+   * warning id, such as `cdk-iam-change-alerts:patternOverlappingOrBranches`, and the fix).
+   */
   readonly warnings: string[];
 }
 
@@ -45,58 +49,6 @@ function isEventObject(event: unknown): event is Record<string, unknown> {
 function describeNonObject(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-}
-
-/** What one event text reads as, kept while the same text is matched by several matchers. */
-interface TextReading {
-  /** `JSON.parse` of the text, undefined when it threw. */
-  readonly parsed: unknown;
-  /** Whether `parsed` is the event as event-ruler reads it, apart from number spellings. */
-  readonly faithful: boolean;
-  /** Whether a number's spelling may matter (see event-text-check.ts). */
-  readonly spellingSensitiveNumber: boolean;
-  /** The quick path's memo stamp for this text (its outcomes are shared by every matcher). */
-  readonly stamp: number;
-}
-
-/**
- * The last event text read, so that the usual case (every rule of a bus sees each event) parses and
- * checks it once. The parsed object never leaves this module and is never changed, so reusing it is
- * safe.
- */
-let lastText: string | undefined;
-let lastReading: TextReading | undefined;
-
-function readText(text: string): TextReading {
-  if (text === lastText && lastReading) {
-    return lastReading;
-  }
-  let parsed: unknown;
-  let reading: TextReading;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Jackson may still read it (it ignores text after the object); the exact path decides.
-    parsed = undefined;
-  }
-  if (parsed === undefined) {
-    reading = { parsed, faithful: false, spellingSensitiveNumber: true, stamp: 0 };
-  } else {
-    if (!isEventObject(parsed)) {
-      throw new EventReadError('Event must be a JSON object');
-    }
-    const textFacts = scanEventText(text);
-    const parsedFacts = inspectParsed(parsed);
-    reading = {
-      parsed,
-      faithful: parseIsFaithful(textFacts, parsedFacts),
-      spellingSensitiveNumber: textFacts === undefined || textFacts.spellingSensitiveNumber,
-      stamp: newStamp(),
-    };
-  }
-  lastText = text;
-  lastReading = reading;
-  return reading;
 }
 
 /**
@@ -161,14 +113,37 @@ export class EventPatternMatcher {
     return new EventPatternMatcher(patternJson, outcome.warnings, rules, numberSpelling);
   }
 
+  /**
+   * Throws, naming `method` (the public method called), when `event` is not an event object;
+   * `forText` names the method that takes the event's JSON text instead.
+   *
+   * @internal
+   */
+  public static _checkEventObject(event: unknown, method: string, forText: string): void {
+    if (!isEventObject(event)) {
+      throw invalidInput(method, `the event is ${describeNonObject(event)}, not a JSON object.`,
+        `pass the event as an object (parsed JSON), or its JSON text to ${forText}.`);
+    }
+  }
+
   /** The pattern, as given. */
   public readonly patternJson: string;
 
   /** Warnings about the pattern (valid, but probably not what was meant). */
   public readonly warnings: string[];
 
-  private readonly rules: CompiledRules;
-  private readonly numberSpelling: boolean;
+  /**
+   * The compiled sub-rules (an `EventPatternSet` indexes them).
+   *
+   * @internal
+   */
+  public readonly _rules: CompiledRules;
+  /**
+   * Whether a test may need a number's spelling, which `JSON.parse` loses.
+   *
+   * @internal
+   */
+  public readonly _numberSpelling: boolean;
   /** The exact reading of the last text that needed it. */
   private exactText: string | undefined;
   private exactEvent: RulerEvent | undefined;
@@ -176,8 +151,8 @@ export class EventPatternMatcher {
   private constructor(patternJson: string, warnings: string[], rules: CompiledRules, numberSpelling: boolean) {
     this.patternJson = patternJson;
     this.warnings = warnings;
-    this.rules = rules;
-    this.numberSpelling = numberSpelling;
+    this._rules = rules;
+    this._numberSpelling = numberSpelling;
   }
 
   /**
@@ -188,18 +163,18 @@ export class EventPatternMatcher {
    *   limits (nesting deeper than 1,000, a name over 50,000 characters, a number over 1,000)
    */
   public matches(eventJson: string): boolean {
-    const reading = readText(eventJson);
-    if (reading.faithful && !(this.numberSpelling && reading.spellingSensitiveNumber)) {
-      const quick = this.rules.matchQuickly(reading.parsed as Record<string, unknown>, reading.stamp, true);
+    const reading = readEventText(eventJson);
+    if (reading.faithful && !(this._numberSpelling && reading.spellingSensitiveNumber)) {
+      const quick = this._rules.matchQuickly(reading.parsed as Record<string, unknown>, reading.stamp, true);
       if (quick !== undefined) {
         return quick;
       }
     }
     if (eventJson !== this.exactText || !this.exactEvent) {
-      this.exactEvent = RulerEvent.fromText(eventJson, this.rules.used, this.rules.names);
+      this.exactEvent = RulerEvent.fromText(eventJson, this._rules.used, this._rules.names);
       this.exactText = eventJson;
     }
-    return this.rules.matchExactly(this.exactEvent);
+    return this._rules.matchExactly(this.exactEvent);
   }
 
   /**
@@ -223,12 +198,10 @@ export class EventPatternMatcher {
    * @internal
    */
   public _matchesEventAt(event: any, stamp: number, checkFor: string | undefined): boolean {
-    if (checkFor !== undefined && !isEventObject(event)) {
-      const forText = checkFor.startsWith('EventPatternSet.') ? 'matchingIndexes()' : 'matches()';
-      throw invalidInput(checkFor, `the event is ${describeNonObject(event)}, not a JSON object.`,
-        `pass the event as an object (parsed JSON), or its JSON text to ${forText}.`);
+    if (checkFor !== undefined) {
+      EventPatternMatcher._checkEventObject(event, checkFor, 'matches()');
     }
-    const quick = this.rules.matchQuickly(event, stamp, false);
-    return quick !== undefined ? quick : this.rules.matchExactly(RulerEvent.fromObject(event, this.rules.used, this.rules.names));
+    const quick = this._rules.matchQuickly(event, stamp, false);
+    return quick !== undefined ? quick : this._rules.matchExactly(RulerEvent.fromObject(event, this._rules.used, this._rules.names));
   }
 }

@@ -1,77 +1,211 @@
 import { newStamp } from './event-matcher';
-import { EventPatternMatcher, PatternCheckOptions } from './event-pattern-matcher';
+import { EventPatternMatcher, PatternCheckOptions, PatternCheckResult } from './event-pattern-matcher';
+import { readEventText } from './event-text-check';
+import { IndexedPattern, IndexVisit, MATCHED, PatternIndex, UNSEEN } from './pattern-index';
+import { RulerEvent, UsedSteps } from './ruler-event';
+import { invalidInput } from '../../private/invalid-input';
+
+/** A pattern of the set, with the index's per-event state. */
+interface Slot extends IndexedPattern {
+  readonly name: string;
+  readonly matcher: EventPatternMatcher;
+}
+
+const NO_STEPS = new UsedSteps([]);
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
- * Several event patterns matched together, the way one EventBridge bus holds its rules: each event is
- * read once for all of them, and a field that several patterns test (`source`, `detail.eventName`) is
- * looked up once.
+ * Named event patterns matched together, as an EventBridge bus matches its rules: an event's
+ * fields are looked at once, whatever the number of patterns, and patterns can be added and
+ * removed at any time.
  *
- * Every pattern answers exactly as its own `EventPatternMatcher` does (as an event-ruler machine
- * holding that pattern alone).
+ * The names given for an event are exactly those whose own `EventPatternMatcher` matches it.
  *
  * @example
- * const rules = patterns.EventPatternSet.fromJson([
- *   '{"source":["aws.iam"],"detail":{"eventName":[{"prefix":"Create"}]}}',
- *   '{"detail":{"userIdentity":{"type":["Root"]}}}',
- * ]);
- * rules.matchingIndexes(eventJson); // e.g. [0]
+ * const rules = new patterns.EventPatternSet();
+ * rules.add('iam-creates', '{"source":["aws.iam"],"detail":{"eventName":[{"prefix":"Create"}]}}');
+ * rules.add('root', '{"detail":{"userIdentity":{"type":["Root"]}}}');
+ * rules.matchingNames('{"source":"aws.iam","detail":{"eventName":"CreateUser"}}'); // ['iam-creates']
  */
 export class EventPatternSet {
+  private readonly options?: PatternCheckOptions;
+  private readonly slots = new Map<string, Slot>();
+  private readonly index = new PatternIndex();
+  private nextOrder = 0;
+  /** The slots by their order (holes where a pattern was removed). */
+  private readonly byOrder: Array<Slot | undefined> = [];
+  /** Reused from call to call. */
+  private readonly visit: IndexVisit = { matched: [], undecided: [] };
+  private orders = new Int32Array(64);
+
   /**
-   * Validate and compile patterns.
-   *
-   * @param patternJsons the patterns as JSON text
-   * @param options limits to apply to each
-   * @throws Error naming the first invalid pattern's index, with EventBridge's reason
+   * @param options limits every added pattern must keep (as for `EventPatternMatcher.fromJson`)
    */
-  public static fromJson(patternJsons: string[], options?: PatternCheckOptions): EventPatternSet {
-    const matchers = patternJsons.map((json, index) =>
-      EventPatternMatcher._compile(json, options, 'EventPatternSet.fromJson', `pattern ${index} (counting from 0) is not valid: `));
-    return new EventPatternSet(matchers);
+  constructor(options?: PatternCheckOptions) {
+    this.options = options;
   }
 
-  /** The compiled patterns, in the order given. */
-  public readonly matchers: EventPatternMatcher[];
+  /** The names of the patterns, in the order they were first added. */
+  public get names(): string[] {
+    return Array.from(this.slots.keys());
+  }
 
-  private constructor(matchers: EventPatternMatcher[]) {
-    this.matchers = matchers;
+  /** How many patterns the set holds. */
+  public get size(): number {
+    return this.slots.size;
   }
 
   /**
-   * The indexes of the patterns an event, given as JSON text, matches, in ascending order.
+   * Check a pattern as `add` would, without adding it: the same result as
+   * `EventPatternMatcher.check` with this set's options.
+   *
+   * @param patternJson the pattern as JSON text
+   */
+  public check(patternJson: string): PatternCheckResult {
+    return EventPatternMatcher.check(patternJson, this.options);
+  }
+
+  /**
+   * Add a pattern under a name. A name already in the set gets the new pattern in its place, as
+   * EventBridge's PutRule replaces the pattern of an existing rule.
+   *
+   * @param name the pattern's name (any text but the empty string)
+   * @param patternJson the pattern as JSON text
+   * @throws Error giving EventBridge's reasons (event-ruler's texts), where, and the fix, when the
+   *   pattern is not valid (the set is then unchanged)
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+   */
+  public add(name: string, patternJson: string): void {
+    if (typeof name !== 'string' || name === '') {
+      throw invalidInput('EventPatternSet.add', `the name is ${JSON.stringify(name) ?? String(name)}.`,
+        'give each pattern a non-empty name (the names matchingNames() returns).');
+    }
+    const matcher = EventPatternMatcher._compile(patternJson, this.options, 'EventPatternSet.add',
+      `the pattern named ${JSON.stringify(name)} is not valid: `);
+    const old = this.slots.get(name);
+    if (old !== undefined) {
+      this.index.remove(old);
+    }
+    const slot: Slot = {
+      name,
+      matcher,
+      order: old?.order ?? this.nextOrder++,
+      rules: matcher._rules,
+      numberSpelling: matcher._numberSpelling,
+      visit: 0,
+      state: UNSEEN,
+    };
+    this.slots.set(name, slot);
+    this.byOrder[slot.order] = slot;
+    this.index.add(slot);
+  }
+
+  /**
+   * Remove a pattern.
+   *
+   * @param name the pattern's name
+   * @returns whether the set held a pattern of that name
+   */
+  public remove(name: string): boolean {
+    const slot = this.slots.get(name);
+    if (slot === undefined) {
+      return false;
+    }
+    this.index.remove(slot);
+    this.slots.delete(name);
+    this.byOrder[slot.order] = undefined;
+    return true;
+  }
+
+  /**
+   * Whether the set holds a pattern of this name.
+   *
+   * @param name the pattern's name
+   */
+  public has(name: string): boolean {
+    return this.slots.has(name);
+  }
+
+  /**
+   * The compiled pattern of a name (its JSON text and warnings), or undefined.
+   *
+   * @param name the pattern's name
+   */
+  public matcherFor(name: string): EventPatternMatcher | undefined {
+    return this.slots.get(name)?.matcher;
+  }
+
+  /**
+   * The names of the patterns an event, given as JSON text, matches, in the order of `names`.
    *
    * @param eventJson the event as JSON text (a JSON object)
    * @throws Error if event-ruler would refuse the text (see `EventPatternMatcher.matches`)
    */
-  public matchingIndexes(eventJson: string): number[] {
-    const out: number[] = [];
-    const matchers = this.matchers;
-    for (let i = 0; i < matchers.length; i++) {
-      // matches() shares what it reads of one text across matchers.
-      if (matchers[i].matches(eventJson)) {
-        out.push(i);
+  public matchingNames(eventJson: string): string[] {
+    const reading = readEventText(eventJson);
+    if (!reading.faithful) {
+      // JSON.parse lost or refused something event-ruler reads: each pattern reads the text exactly.
+      if (this.slots.size === 0) {
+        RulerEvent.fromText(eventJson, NO_STEPS, NO_NAMES);
+        return [];
       }
+      const out: string[] = [];
+      this.slots.forEach((slot) => {
+        if (slot.matcher.matches(eventJson)) {
+          out.push(slot.name);
+        }
+      });
+      return out;
     }
-    return out;
+    const event = reading.parsed as Record<string, unknown>;
+    return this.collect(event, reading.stamp, true, reading.spellingSensitiveNumber, (slot) => slot.matcher.matches(eventJson));
   }
 
   /**
-   * The indexes of the patterns an already-parsed event matches, in ascending order. The event is read
-   * once for all patterns within this call.
+   * The names of the patterns an already-parsed event matches, in the order of `names`.
    *
    * @param event the event object (as from `JSON.parse`)
    * @throws Error if the event is not an object (see `EventPatternMatcher.matchesEvent`)
    */
-  public matchingIndexesOfEvent(event: any): number[] {
-    const out: number[] = [];
-    const matchers = this.matchers;
-    // One stamp for the call: what is read of the object is shared by the patterns, within this call only.
+  public matchingNamesOfEvent(event: any): string[] {
+    EventPatternMatcher._checkEventObject(event, 'EventPatternSet.matchingNamesOfEvent', 'matchingNames()');
+    // A stamp of its own: the object may have changed since any earlier call.
     const stamp = newStamp();
-    for (let i = 0; i < matchers.length; i++) {
-      // The first call checks that the event is an object.
-      if (matchers[i]._matchesEventAt(event, stamp, i === 0 ? 'EventPatternSet.matchingIndexesOfEvent' : undefined)) {
-        out.push(i);
+    return this.collect(event, stamp, false, false, (slot) => slot.matcher._matchesEventAt(event, stamp, undefined));
+  }
+
+  /** The quick answers of the index, the undecided ones from each pattern's matcher, in order. */
+  private collect(event: Record<string, unknown>, stamp: number, exactOnSpelling: boolean, spellingSensitive: boolean,
+    decide: (slot: Slot) => boolean): string[] {
+    const visit = this.visit;
+    const matched = visit.matched as Slot[];
+    const undecided = visit.undecided as Slot[];
+    // Emptied here, not after: an exception leaves them for the next call to empty.
+    matched.length = 0;
+    undecided.length = 0;
+    this.index.visit(event, stamp, exactOnSpelling, spellingSensitive, visit);
+    for (let i = 0; i < undecided.length; i++) {
+      const slot = undecided[i];
+      if (slot.state !== MATCHED && decide(slot)) {
+        matched.push(slot);
       }
+    }
+    const n = matched.length;
+    if (n <= 1) {
+      return n === 0 ? [] : [matched[0].name];
+    }
+    // In order: a typed array sorts numbers natively, with no comparison calls.
+    if (this.orders.length < n) {
+      this.orders = new Int32Array(2 * n);
+    }
+    const orders = this.orders;
+    for (let i = 0; i < n; i++) {
+      orders[i] = matched[i].order;
+    }
+    const sorted = orders.subarray(0, n).sort();
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = this.byOrder[sorted[i]]!.name;
     }
     return out;
   }

@@ -11,7 +11,9 @@
  * the text count is exact for the keys (a string followed by a colon), and can only be too high (never
  * too low), so equal counts prove that no key repeats.
  */
+import { newStamp } from './event-matcher';
 import { JACKSON_MAX_NAME_LENGTH, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from './json-token-reader';
+import { EventReadError } from './ruler-event';
 
 /** What the text holds that `JSON.parse` would hide. */
 export interface EventTextFacts {
@@ -161,4 +163,61 @@ export function inspectParsed(value: unknown): ParsedEventFacts {
  */
 export function parseIsFaithful(text: EventTextFacts | undefined, parsed: ParsedEventFacts): boolean {
   return text !== undefined && parsed.withinDepth && !parsed.longName && !text.longNumber && text.keys === parsed.keys;
+}
+
+/** What one event text reads as, kept while the same text is matched by several patterns. */
+export interface TextReading {
+  /** `JSON.parse` of the text, undefined when it threw. */
+  readonly parsed: unknown;
+  /** Whether `parsed` is the event as event-ruler reads it, apart from number spellings. */
+  readonly faithful: boolean;
+  /** Whether a number's spelling may matter (see `EventTextFacts.spellingSensitiveNumber`). */
+  readonly spellingSensitiveNumber: boolean;
+  /** The quick path's memo stamp for this text (its outcomes are shared by every pattern). */
+  readonly stamp: number;
+}
+
+/**
+ * The last event text read, so that the usual case (every rule of a bus sees each event) parses and
+ * checks it once. The parsed object never leaves the engine and is never changed, so reusing it is
+ * safe.
+ */
+let lastText: string | undefined;
+let lastReading: TextReading | undefined;
+
+/**
+ * Read an event text for matching: `JSON.parse`, and whether that lost anything event-ruler looks at.
+ *
+ * @throws EventReadError when the text parses to something other than an object
+ */
+export function readEventText(text: string): TextReading {
+  if (text === lastText && lastReading) {
+    return lastReading;
+  }
+  let parsed: unknown;
+  let reading: TextReading;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Jackson may still read it (it ignores text after the object); the exact path decides.
+    parsed = undefined;
+  }
+  if (parsed === undefined) {
+    reading = { parsed, faithful: false, spellingSensitiveNumber: true, stamp: 0 };
+  } else {
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new EventReadError('Event must be a JSON object');
+    }
+    const textFacts = scanEventText(text);
+    const parsedFacts = inspectParsed(parsed);
+    reading = {
+      parsed,
+      faithful: parseIsFaithful(textFacts, parsedFacts),
+      spellingSensitiveNumber: textFacts === undefined || textFacts.spellingSensitiveNumber,
+      stamp: newStamp(),
+    };
+  }
+  lastText = text;
+  lastReading = reading;
+  return reading;
 }
