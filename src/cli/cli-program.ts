@@ -5,7 +5,7 @@ import { backtestText } from './backtest-report';
 import { coreCount, maxWorkers, PARALLEL_MIN_BYTES, readLogs } from './backtest-workers';
 import { envelopeForRecord, JsonObject } from './cloudtrail-envelope';
 import { duckDbBacktest } from './duckdb-backtest';
-import { findLogFiles } from './log-files';
+import { findLogFiles, LogFileSet } from './log-files';
 import { readEventFile } from './log-reader';
 import { analysePattern, DEFAULT_MAX_PATTERN_LENGTH, explainText, lintText, PatternReport, reportJson } from './pattern-report';
 import { PatternChoice, patternFromFile, POST_PRESETS, PRESETS, presetPattern, UsageError } from './pattern-source';
@@ -282,12 +282,10 @@ async function backtestCommand(io: CliIo, paths: string[], options: BacktestComm
     choices.push(choice);
   }
   const set = await findLogFiles(paths).catch((e: Error) => { throw new UsageError(e.message); });
-  const progress = progressFor(io, set.totalBytes, options.progress);
-  const result = options.engine === 'duckdb' ? await duckDbBacktest(choices, set, { noisyShare: options.noisyShare / 100 }) : await readLogs(choices, set, {
-    noisyShare: options.noisyShare / 100,
-    workers: options.workers,
-    onProgress: (bytes, files, records) => progress.advance(bytes, files, records),
-  }).finally(() => progress.stop());
+  const result = options.engine === 'duckdb'
+    // DuckDB reads the whole tree in one query and reports no progress, so no bar is shown.
+    ? await duckDbBacktest(choices, set, { noisyShare: options.noisyShare / 100 })
+    : await nativeBacktest(io, choices, set, options);
   if (options.json) {
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
@@ -295,6 +293,16 @@ async function backtestCommand(io: CliIo, paths: string[], options: BacktestComm
   }
   const t = result.totals;
   return t.filesSkipped > 0 || t.recordsSkipped > 0 || t.filesRead === 0 ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+/** The library's engine over the files, on worker threads, with a progress bar on a terminal. */
+async function nativeBacktest(io: CliIo, choices: PatternChoice[], set: LogFileSet, options: BacktestCommandOptions) {
+  const progress = progressFor(io, set.totalBytes, options.progress);
+  return readLogs(choices, set, {
+    noisyShare: options.noisyShare / 100,
+    workers: options.workers,
+    onProgress: (bytes, files, records) => progress.advance(bytes, files, records),
+  }).finally(() => progress.stop());
 }
 
 interface PatternCommandOptions {
