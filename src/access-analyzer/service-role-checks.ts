@@ -87,7 +87,8 @@ function checkRoleNameSuffix(where: string, suffix: string): void {
   }
 }
 
-function checkBucketName(where: string, bucketName: string): void {
+/** Throws unless `bucketName` is an S3 general purpose bucket name (not an ARN). */
+export function checkBucketName(where: string, bucketName: string): void {
   if (Token.isUnresolved(bucketName)) return;
   if (bucketName.startsWith('arn:')) {
     const name = bucketName.split(':').pop();

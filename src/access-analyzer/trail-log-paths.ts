@@ -41,7 +41,12 @@ export function checkS3KeyPrefix(where: string, value: string | undefined): void
   }
 }
 
+/** `[prefix/]AWSLogs/<organization id>/`: where an organization trail writes the logs of all its accounts. */
+export function organizationLogsPath(prefix: string | undefined, organizationId: string): string {
+  return `${prefix === undefined ? '' : `${prefix}/`}AWSLogs/${organizationId}/`;
+}
+
 /** `[prefix/]AWSLogs/<organization id>/<account>/`: where an organization trail writes one account's logs. */
 export function accountLogsPath(prefix: string | undefined, organizationId: string, account: string): string {
-  return `${prefix === undefined ? '' : `${prefix}/`}AWSLogs/${organizationId}/${account}/`;
+  return `${organizationLogsPath(prefix, organizationId)}${account}/`;
 }
