@@ -54,6 +54,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     distName: 'cdk-iam-change-alerts',
     module: 'cdk_iam_change_alerts',
   },
+  // Java and Go (README "Languages"). Not .NET: CI has neither a .NET SDK nor NuGet to build and test it.
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_iam_change_alerts',
+    mavenGroupId: 'io.github.cdk-iam-change-alerts',
+    mavenArtifactId: 'cdk-iam-change-alerts',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-iam-change-alerts/cdk-iam-change-alerts-go',
+    packageName: 'cdkiamchangealerts',
+  },
 
   jestOptions: {
     // CI must never rewrite a snapshot: a stale snapshot fails the run instead.
@@ -86,9 +96,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // MIN_CDK_VERSION, so `${MIN_CDK_VERSION}-alpha.0` does not exist: take the newest, which
     // accepts any aws-cdk-lib from 2.245.0 on, MIN_CDK_VERSION included.
     '@aws-cdk/integ-tests-alpha@^2.245.0-alpha.0',
+    // DuckDB for `backtest --engine duckdb` and the SQL proof (test/patterns/cloudtrail-query-duckdb.test.ts).
+    // Not a dependency of the package: the command line loads it only when asked, and says how to
+    // install it when it is missing (src/cli/duckdb-backtest.ts), so construct users never get it.
+    '@duckdb/node-api@^1.5.6-r.1',
   ],
 
-  gitignore: ['/cdk.out/', '/.venv/', '/test-python/.venv/', '__pycache__/', '/tools/event-ruler/target/', '/.tmp/'],
+  gitignore: ['/cdk.out/', '/.venv/', '/test-python/.venv/', '__pycache__/', '/tools/event-ruler/target/', '/test-java/target/', '/.tmp/'],
   githubOptions: { mergify: false },
 });
 
@@ -113,6 +127,11 @@ project.addTask('event-ruler:build', {
 project.addTask('test:differential', {
   description: 'Compares the pattern engine with aws/event-ruler on generated and corpus inputs',
   exec: `${tsNode} test/differential/run.ts`,
+  receiveArgs: true,
+});
+project.addTask('generate:java-case-mappings', {
+  description: 'Regenerates the engine\'s case-folding table (src/patterns/engine/private/java-case-mappings.ts) from Java 25; --check compares',
+  exec: `${tsNode} tools/event-ruler/generate-case-mappings.ts`,
   receiveArgs: true,
 });
 project.addTask('generate:iam-operations', {
@@ -141,11 +160,27 @@ project.addTask('bench:backtest', {
   exec: `${tsNode} bench/backtest.ts`,
   receiveArgs: true,
 });
+project.addTask('test:query-proof', {
+  description: 'The full SQL proof: 10,000 generated patterns and the library\'s, DuckDB rows against the engine (--patterns N, --seed S)',
+  exec: `${tsNode} test/patterns/cloudtrail-query-proof-run.ts`,
+  receiveArgs: true,
+});
+project.addTask('bench:query', {
+  description: 'DuckDB backtest beside the native backtest and the gunzip + JSON.parse floor, events/s on the bench:backtest set',
+  exec: `${tsNode} bench/query.ts`,
+  receiveArgs: true,
+});
 project.addTask('bench:engine', {
   description: 'Engine throughput beside event-ruler and the JSON.parse floor (a benchmark, not a test)',
   exec: `${tsNode} bench/engine.ts`,
   receiveArgs: true,
 });
+
+// Go: pacmak's own check of the generated module (`go mod tidy` and `go build`) resolves the minimum
+// aws-cdk-go, v2.257.0, whose module graph (cloud-assembly-schema-go v53.28.0) the module proxy of
+// this project's CI does not serve. The module is generated alone; test-go builds and runs it
+// against a served aws-cdk-go instead (scripts/test-all.sh), in every CI run.
+project.tasks.tryFind('package:go')?.reset('jsii-pacmak -v --target go --code-only');
 
 // The API reference for Python users too (API.md is TypeScript's), regenerated with it.
 project.tasks.tryFind('docgen')?.exec('jsii-docgen -l python -o API.python.md');
@@ -159,9 +194,10 @@ project.package.setScript('demo', 'bash scripts/demo.sh');
 project.buildWorkflow?.addPostBuildSteps(
   { name: 'Set up Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
   { name: 'Set up Java 25 (the event-ruler harness)', uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': '25' } },
+  { name: 'Set up Go (the Go bindings test)', uses: 'actions/setup-go@v5', with: { 'go-version-file': 'test-go/go.mod' } },
   { name: 'The full test suite, as .ci/run runs it', run: 'bash .ci/run' },
 );
 
-project.npmignore?.exclude('/scripts/', '/tools/', '/bench/', '/test-python/', '/examples/', '/.ci/');
+project.npmignore?.exclude('/scripts/', '/tools/', '/bench/', '/test-python/', '/test-java/', '/test-go/', '/examples/', '/.ci/', '/.tmp/');
 
 project.synth();

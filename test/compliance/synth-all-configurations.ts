@@ -1,5 +1,6 @@
 /**
- * Synthesizes every configuration that the tests build (alerting, cross-account, Access Analyzer)
+ * Synthesizes every configuration that the tests build (alerting, cross-account, Access Analyzer,
+ * the organization trail's Athena queries)
  * into one folder of CloudFormation templates, for validators that run outside jest (cfn-lint).
  * A StackSet's member template is written beside its stack as `<stack>.<resource>.member.json`,
  * so the template every member account receives is linted too.
@@ -12,6 +13,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CONFIGURATIONS as ACCESS_ANALYZER } from '../access-analyzer/configurations';
 import { ALERTING_CONFIGURATIONS } from '../alerting/configurations';
 import { CONFIGURATIONS as CROSS_ACCOUNT } from '../cross-account/configurations';
+import { CONFIGURATIONS as ORG_TRAIL_ATHENA } from '../org-trail-athena/configurations';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -25,6 +27,7 @@ const families: Record<string, Record<string, (app: App) => Stack>> = {
   alerting: ALERTING_CONFIGURATIONS,
   crossAccount: CROSS_ACCOUNT,
   accessAnalyzer: ACCESS_ANALYZER,
+  orgTrailAthena: ORG_TRAIL_ATHENA,
 };
 
 let written = 0;
