@@ -51,7 +51,18 @@ export interface ReferenceAnswer {
 export interface ReferenceRequest {
   readonly id: string;
   readonly pattern: string;
-  readonly event: string;
+  readonly event?: string;
+}
+
+/** What event-ruler's `Machine.evaluateComplexity` says of a pattern (harness `complexity` mode). */
+export interface ComplexityAnswer {
+  readonly id: string;
+  readonly complexity?: number;
+  /** The lowest and highest score over several builds of the machine (identity hash order varies). */
+  readonly min?: number;
+  readonly max?: number;
+  readonly error?: string;
+  readonly machineError?: string;
 }
 
 /**
@@ -73,13 +84,19 @@ export function assertJarBuilt(jar: string) {
  * the end while this process works on the TypeScript side (a pipe would stall once full).
  */
 export function startBatch(jar: string, requests: readonly ReferenceRequest[]): Promise<Map<string, ReferenceAnswer>> {
+  return startModeBatch<ReferenceAnswer>(jar, 'match', requests);
+}
+
+/** `startBatch` for another harness mode (`complexity`), one JSON answer per request. */
+export function startModeBatch<A extends { readonly id: string }>(jar: string, mode: 'match' | 'complexity',
+  requests: readonly ReferenceRequest[]): Promise<Map<string, A>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-ruler-'));
   const inFile = path.join(dir, 'in.jsonl');
   const outFile = path.join(dir, 'out.jsonl');
   fs.writeFileSync(inFile, requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const input = fs.openSync(inFile, 'r');
   const output = fs.openSync(outFile, 'w');
-  const child = spawn(javaRuntime().path, [...MATCH_JVM_FLAGS, '-jar', jar, 'match'], { stdio: [input, output, 'pipe'] });
+  const child = spawn(javaRuntime().path, [...MATCH_JVM_FLAGS, '-jar', jar, mode], { stdio: [input, output, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((resolve, reject) => {
@@ -91,10 +108,10 @@ export function startBatch(jar: string, requests: readonly ReferenceRequest[]): 
         if (code !== 0) {
           throw new Error(`event-ruler harness exited with ${code}: ${stderr}`);
         }
-        const answers = new Map<string, ReferenceAnswer>();
+        const answers = new Map<string, A>();
         for (const line of fs.readFileSync(outFile, 'utf8').split('\n')) {
           if (line.length > 0) {
-            const a = JSON.parse(line) as ReferenceAnswer;
+            const a = JSON.parse(line) as A;
             answers.set(a.id, a);
           }
         }

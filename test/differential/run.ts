@@ -15,10 +15,12 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { EngineAnswer, EngineUnderTest } from './engine-under-test';
+import { checkCaseMappings, checkOrderFindings, compareComplexity, complexityPatterns, orderShapeCases, reorderings, subRulePatterns, unflaggedOrderDependence } from './fidelity';
 import { hasDuplicateKeys, JsonObject, JsonValue, parseJson, survivesJsonParse, writeJson } from './json-text';
 import { minimize } from './minimize';
 import { generatePairs } from './pattern-generators';
 import { assertJarBuilt, DEFAULT_JAR, InteractiveReference, javaRuntime, ReferenceAnswer, startBatch } from './reference-engine';
+import { checkPatternText } from '../../src/patterns/engine/pattern-check';
 
 interface Options {
   pairs: number;
@@ -26,10 +28,12 @@ interface Options {
   show: number;
   minimize: number;
   jar: string;
+  shapes: number;
+  complexity: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { pairs: 100000, seed: Date.now() % 2147483647, show: 10, minimize: 5, jar: DEFAULT_JAR };
+  const options: Options = { pairs: 100000, seed: Date.now() % 2147483647, show: 10, minimize: 5, jar: DEFAULT_JAR, shapes: 1500, complexity: 3000 };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const int = () => {
@@ -46,7 +50,9 @@ function parseArgs(argv: string[]): Options {
       case '--show': options.show = int(); break;
       case '--minimize': options.minimize = int(); break;
       case '--jar': options.jar = path.resolve(value); i++; break;
-      default: throw new Error(`unknown option '${argv[i]}' (known: --pairs, --seed, --show, --minimize, --jar)`);
+      case '--shapes': options.shapes = int(); break;
+      case '--complexity': options.complexity = int(); break;
+      default: throw new Error(`unknown option '${argv[i]}' (known: --pairs, --seed, --show, --minimize, --jar, --shapes, --complexity)`);
     }
   }
   return options;
@@ -147,7 +153,9 @@ async function providerPairs(): Promise<ProviderResult[]> {
 // ---- comparison ----
 
 /** Match disagreements checked for event-ruler contradicting itself (each costs a few more queries). */
-const MAX_SELF_CONTRADICTION_PROBES = 5000;
+const MAX_SELF_CONTRADICTION_PROBES = 20000;
+/** Whole-pattern reorderings (lists and `$or` branches) tried per probed disagreement. */
+const MAX_REORDERINGS_PER_PROBE = 16;
 const PATTERN_LENGTH_LIMIT = 2048;
 const OR_COMBINATION_LIMIT = 1000;
 
@@ -253,7 +261,9 @@ function harnessAgreesWithCorpus(pair: DiffPair, ref: ReferenceAnswer): boolean 
  * elements, so the answer must be the OR of those), and each `$or` with its branches in reverse
  * order. At most `maxLeaves` lists and `$or`s.
  */
-function equivalentForms(patternText: string, maxLeaves = 16): Array<{ leaf: number; form: 'reversed' | 'single'; pattern: string }> {
+type FormKind = 'reversed' | 'single' | 'reordered' | 'split';
+
+function equivalentForms(patternText: string, maxLeaves = 16): Array<{ leaf: number; form: FormKind; pattern: string }> {
   let root: JsonValue;
   try {
     root = parseJson(patternText);
@@ -276,7 +286,7 @@ function equivalentForms(patternText: string, maxLeaves = 16): Array<{ leaf: num
     }
   };
   walk(root);
-  const forms: Array<{ leaf: number; form: 'reversed' | 'single'; pattern: string }> = [];
+  const forms: Array<{ leaf: number; form: FormKind; pattern: string }> = [];
   lists.slice(0, maxLeaves).forEach((entry, leaf) => {
     const original = entry[1] as JsonValue[];
     entry[1] = [...original].reverse();
@@ -288,6 +298,19 @@ function equivalentForms(patternText: string, maxLeaves = 16): Array<{ leaf: num
     }
     entry[1] = original;
   });
+  // Several lists and branches reordered at once (one reversal can leave, say, a wildcard still
+  // listed before the test it damages).
+  for (const pattern of reorderings(patternText, MAX_REORDERINGS_PER_PROBE)) {
+    forms.push({ leaf: -1, form: 'reordered', pattern });
+  }
+  // For a pattern the engine warns is order-dependent, the OR of its combinations as separate
+  // patterns: when every order of the whole damages some test (wildcards listed before
+  // case-insensitive tests in several branches), only apart do they answer as documented.
+  if ((checkPatternText(patternText, Number.MAX_SAFE_INTEGER).orderDependence ?? []).length > 0) {
+    subRulePatterns(patternText).forEach((variants, subRule) => {
+      variants.forEach((pattern) => forms.push({ leaf: -2 - subRule, form: 'split', pattern }));
+    });
+  }
   return forms;
 }
 
@@ -299,9 +322,22 @@ function equivalentForms(patternText: string, maxLeaves = 16): Array<{ leaf: num
 function selfContradiction(
   original: boolean,
   engine: boolean,
-  forms: Array<{ leaf: number; form: 'reversed' | 'single'; match?: boolean }>,
+  forms: Array<{ leaf: number; form: FormKind; match?: boolean }>,
 ): string | undefined {
-  const leaves = new Set(forms.map((f) => f.leaf));
+  if (forms.some((f) => f.form === 'reordered' && f.match !== undefined && f.match !== original && f.match === engine)) {
+    return 'its answer depends on the order of a value list or of $or branches';
+  }
+  const split = forms.filter((f) => f.form === 'split');
+  if (split.length > 0 && split.every((f) => f.match !== undefined) && original !== engine) {
+    const subRules = [...new Set(split.map((f) => f.leaf))];
+    const explained = engine
+      ? split.some((f) => f.match)
+      : subRules.every((leaf) => split.some((f) => f.leaf === leaf && f.match === false));
+    if (explained) {
+      return 'its answer depends on the order of a value list or of $or branches';
+    }
+  }
+  const leaves = new Set(forms.filter((f) => f.leaf >= 0).map((f) => f.leaf));
   for (const leaf of leaves) {
     const mine = forms.filter((f) => f.leaf === leaf);
     const reversed = mine.find((f) => f.form === 'reversed')?.match;
@@ -407,10 +443,33 @@ async function main(): Promise<number> {
     group: p.group,
     plainEvent: p.plainEvent,
   }));
+  // Patterns aimed at what only event-ruler's machine decides (test/differential/fidelity.ts), each
+  // from its own stream so that the main generator's pairs stay the same for a seed.
+  const shapeCases = orderShapeCases(options.seed, options.shapes);
+  const shapes: DiffPair[] = shapeCases.flatMap((c) => c.events.map((event, e) => ({
+    id: `${c.id}:${e}`,
+    source: 'generated',
+    pattern: c.pattern,
+    event,
+    validityOnly: false,
+    labels: [c.label],
+    group: 'order-shapes',
+    plainEvent: survivesJsonParse(event),
+  })));
+  const complexityCases: DiffPair[] = complexityPatterns(options.seed, options.complexity).map((pattern, i) => ({
+    id: `complexity:${i}`,
+    source: 'generated',
+    pattern,
+    event: '{"f":"ab","g":"ab","h":"ab"}',
+    validityOnly: false,
+    labels: ['complexity'],
+    group: 'complexity',
+    plainEvent: true,
+  }));
   const generationMs = Date.now() - t;
   const corpus = corpusPairs();
   const providers = await providerPairs();
-  const pairs = [...generated, ...corpus, ...providers.flatMap((p) => p.pairs)];
+  const pairs = [...generated, ...shapes, ...complexityCases, ...corpus, ...providers.flatMap((p) => p.pairs)];
 
   t = Date.now();
   const referenceRun = startBatch(options.jar, pairs.map((p, i) => ({ id: String(i), pattern: p.pattern, event: p.event })));
@@ -498,6 +557,7 @@ async function main(): Promise<number> {
 
   // ---- summary ----
   console.log(`pairs: ${pairs.length} (generated ${generated.length} from ${new Set(generated.map((p) => p.pattern)).size} patterns, `
+    + `order shapes ${shapes.length} from ${shapeCases.length}, complexity ${complexityCases.length}, `
     + `corpus ${corpus.length}, ${providers.map((p) => `provider ${p.name} ${p.error ? 'FAILED' : p.pairs.length}`).join(', ') || 'no providers'})`);
   console.log(`time: generation ${seconds(generationMs)}, event-ruler (one JVM, in parallel) ${seconds(referenceMs)}, engine ${seconds(engineMs)}`);
   console.log('by source (event-ruler\'s view):');
@@ -530,6 +590,41 @@ async function main(): Promise<number> {
     console.log(`  ${examples.length} × ${defect}; e.g. ${shortest.id}: ${compact(shortest.pattern).slice(0, 300)}`
       + (shortest.validityOnly ? '' : ` with ${compact(shortest.event).slice(0, 300)}`));
   }
+
+  // ---- what only event-ruler's machine decides ----
+  const validPatterns = [...new Set(pairs.filter((_, i) => reference.get(String(i))!.error === undefined).map((p) => p.pattern))];
+  const complexity = await compareComplexity(options.jar, validPatterns);
+  console.log(`wildcard complexity: ${complexity.compared} patterns with a wildcard compared with event-ruler's Machine.evaluateComplexity `
+    + `(six builds each; ${complexity.varying} score differently from one build to the next), ${complexity.mismatches.length} outside event-ruler's range`);
+  for (const m of complexity.mismatches.slice(0, options.show)) {
+    console.log(`  COMPLEXITY DIFFERS: engine ${m.engine}, event-ruler ${m.rulerMin === m.rulerMax ? m.rulerMin : `${m.rulerMin} to ${m.rulerMax}`}: ${m.pattern.slice(0, 400)}`);
+  }
+  const findings = await checkOrderFindings(options.jar, validPatterns);
+  const flaggedCount = new Set(findings.map((f) => f.pattern)).size;
+  const unconfirmed = [...new Map(findings.filter((f) => !f.patternConfirmed).map((f) => [f.pattern, f])).values()];
+  const byId = new Map<string, number>();
+  findings.forEach((f) => byId.set(f.id, (byId.get(f.id) ?? 0) + 1));
+  console.log(`order-dependence warnings: ${findings.length} on ${flaggedCount} patterns `
+    + `(${[...byId].map(([id, n]) => `${id.split(':')[1]}: ${n}`).join(', ') || 'none'}); event-ruler's answer on the warning's own `
+    + `witness event changes with order for ${findings.filter((f) => f.confirmed).length} (as written, not the documented one for `
+    + `${findings.filter((f) => f.asWritten !== undefined && f.asWritten !== f.documented).length}); patterns where no warning's `
+    + `witness shows it: ${unconfirmed.length} of ${flaggedCount}`);
+  for (const f of unconfirmed.slice(0, options.show)) {
+    console.log(`  WARNING NOT SHOWN BY EVENT-RULER (${f.id}): ${f.pattern.slice(0, 300)} with ${f.event}`);
+  }
+  const orderDefects = defects.filter((d) => /order/.test(d.defect));
+  const orderDefectPatterns = [...new Set(orderDefects.map((d) => d.pair.pattern))];
+  const flaggedPatterns = new Set(findings.map((f) => f.pattern));
+  const unflaggedDefects = orderDefectPatterns.filter((p) => !flaggedPatterns.has(p));
+  const missed = await unflaggedOrderDependence(options.jar, shapeCases);
+  console.log(`order dependence without a warning: ${unflaggedDefects.length} of the ${orderDefectPatterns.length} patterns event-ruler `
+    + `contradicted itself on above; of the ${shapeCases.length} shape patterns probed under reordering, ${missed.wrong.length} answer `
+    + `otherwise than documented as written, ${missed.fragile.length} only in another order`);
+  for (const p of [...unflaggedDefects, ...missed.wrong.map((c) => c.pattern)].slice(0, options.show)) {
+    console.log(`  e.g. ${p.slice(0, 300)}`);
+  }
+  const caseTable = checkCaseMappings();
+  console.log(`case-folding table: ${caseTable.status} (${caseTable.detail})`);
 
   const brokenProviders = providers.filter((p) => p.error !== undefined);
   for (const p of brokenProviders) {
@@ -595,7 +690,8 @@ async function main(): Promise<number> {
       oracle?.close();
     }
   }
-  const failed = failures.length + brokenProviders.length;
+  const failed = failures.length + brokenProviders.length + complexity.mismatches.length + unconfirmed.length
+    + (caseTable.status === 'differs' ? 1 : 0);
   console.log(`differential: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

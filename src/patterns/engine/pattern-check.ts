@@ -1,10 +1,14 @@
 /**
  * Validation of an event pattern against everything EventBridge enforces: event-ruler's grammar (with
  * its messages), and the service limits event-ruler itself does not check (pattern length, `$or`
- * combinations, wildcard complexity). Also the warnings for patterns that are valid but almost
- * certainly not what was meant.
+ * combinations, wildcard complexity, scored on event-ruler's machine for the pattern). Also the
+ * warnings for patterns that are valid but almost certainly not what was meant, and for the shapes
+ * whose answer in event-ruler depends on the order of `$or` branches or values
+ * (private/order-dependence.ts; README.md, "Order-dependent patterns").
  */
 import { CompiledPattern, PatternSyntaxError, SubRule, compilePattern } from './pattern-compiler';
+import { OrderDependence, orderDependence } from './private/order-dependence';
+import { RulerMachine } from './private/ruler-machine';
 import { scorePattern } from './wildcard-complexity';
 
 /** EventBridge's default quota for the length of an event pattern, in characters. */
@@ -31,6 +35,11 @@ export interface PatternCheckOutcome {
   readonly warnings: string[];
   /** Present when there are no errors. */
   readonly compiled?: CompiledPattern;
+  /**
+   * The places where event-ruler's answer depends on the order of `$or` branches or listed values
+   * (each also in `warnings`, with its warning id), when there are no errors.
+   */
+  readonly orderDependence?: readonly OrderDependence[];
 }
 
 const FIXES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -149,9 +158,18 @@ export function checkPatternText(patternJson: string, maxPatternLength: number):
     errors.push(`Event pattern's $or operators expand to ${count} combinations; EventBridge allows at most ${MAX_OR_COMBINATIONS}. Fix: merge branches (list alternative values in one field's array instead of separate $or branches) or split the pattern into several rules.`);
     return { errors, warnings };
   }
-  const complexity = scorePattern(compiled.subRules);
+  // event-ruler's machine for the pattern: the wildcard complexity EventBridge limits, and the places
+  // where the order of branches and values decides event-ruler's answer.
+  // Only wildcards score, and only a pattern with a wildcard or with several combinations can depend
+  // on order: the others need no machine.
+  const hasWildcard = compiled.subRules.some((rule) => Array.from(rule.values()).some((tests) =>
+    tests.some((t) => t.kind === 'wildcard' || t.kind === 'anything-but-wildcard')));
+  const machine = compiled.unbuildable.length === 0 && (hasWildcard || compiled.subRules.length > 1)
+    ? new RulerMachine(compiled.subRules) : undefined;
+  // Scored up to the rejection threshold: exploring further only says by how much it is exceeded.
+  const complexity = machine ? scorePattern(compiled.subRules, machine, WILDCARD_COMPLEXITY_REJECTED) : 0;
   if (complexity >= WILDCARD_COMPLEXITY_REJECTED) {
-    errors.push(`Event pattern's wildcards are too complex (complexity ${complexity}; EventBridge rejects ${WILDCARD_COMPLEXITY_REJECTED} and above). Fix: use fewer * per wildcard and fewer wildcards on one field, or prefix/suffix where they suffice.`);
+    errors.push(`Event pattern's wildcards are too complex (complexity ${WILDCARD_COMPLEXITY_REJECTED} or more, as event-ruler's MachineComplexityEvaluator scores the whole pattern; EventBridge rejects ${WILDCARD_COMPLEXITY_REJECTED} and above). Fix: use fewer * per wildcard and fewer wildcards on one field, keep a field with a wildcard out of patterns with many $or branches (event-ruler builds it again for each), or use prefix/suffix where they suffice.`);
   } else if (complexity >= WILDCARD_COMPLEXITY_UNCERTAIN) {
     warnings.push(`Event pattern's wildcards have complexity ${complexity}; EventBridge accepts 7 and rejects ${WILDCARD_COMPLEXITY_REJECTED}, and its exact limit is not documented, so it may reject this pattern. Use fewer * per wildcard or fewer wildcards on one field to be safe.`);
   }
@@ -166,5 +184,10 @@ export function checkPatternText(patternJson: string, maxPatternLength: number):
   if (compiled.trailingContent) {
     warnings.push('Event pattern has text after its closing brace; event-ruler ignores it, but it is almost certainly a mistake (EventBridge may reject it). Fix: remove it.');
   }
-  return errors.length > 0 ? { errors, warnings } : { errors, warnings, compiled };
+  if (errors.length > 0) {
+    return { errors, warnings };
+  }
+  const order = machine ? orderDependence(compiled.subRules, machine) : [];
+  warnings.push(...order.map((o) => o.message));
+  return { errors, warnings, compiled, orderDependence: order };
 }

@@ -5,9 +5,18 @@
  * event-ruler compares strings with their JSON quotes around them (`"abc"`), numbers, `true`, `false`
  * and `null` by their text, so a string test never matches a number and the other way round. Strings
  * are compared as UTF-8 bytes; for well-formed text that is the same as comparing characters.
+ *
+ * Text that is not well-formed (a lone UTF-16 surrogate, which JSON's `\ud800` escape can put in a
+ * pattern or an event) is where the bytes matter: Java's `String.getBytes(UTF_8)` writes `?` for each
+ * lone surrogate, on both sides, in every test that walks event-ruler's byte machine (all but exact
+ * strings, which event-ruler compares as Java strings). So those tests compare `javaBytesView` of the
+ * pattern value and of the event value. Case-insensitive values go further: event-ruler folds each
+ * UTF-16 unit on its own, so even the two halves of a pair become `??` in the pattern
+ * (`caseAlternatives`), while an event's well-formed pair stays a 4-byte character.
  */
 import { NumberToken, isComparableDouble } from './comparable-number';
 import { HexRange, ipAddressToHex } from './ip-address';
+import { javaLowerUpper } from './private/java-case';
 import { compileWildcard, parseWildcard } from './wildcard';
 
 /** A scalar from an event: a JS number from `JSON.parse`, or a `NumberToken` when its spelling matters. */
@@ -51,9 +60,23 @@ export function comparableNumberOf(value: EventScalar): number | undefined {
   return undefined;
 }
 
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+const LONE_SURROGATES = /[\ud800-\udfff]/gu;
+const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
+
+/**
+ * The text as Java's `String.getBytes(UTF_8)` sees it: each lone surrogate becomes `?` (a pair is a
+ * character and stays). UTF-16 length is kept, so positions do not move.
+ */
+export function javaBytesView(text: string): string {
+  const wellFormed = hasIsWellFormed ? (text as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(text);
+  return wellFormed ? text : text.replace(LONE_SURROGATES, '?');
+}
+
 /**
  * Java's per-character case alternatives (`toLowerCase(Locale.ROOT)` / `toUpperCase(Locale.ROOT)` of
- * each UTF-16 unit, as event-ruler's `EqualsIgnoreCaseParser`). A lone surrogate half encodes to `?`.
+ * each UTF-16 unit, as event-ruler's `EqualsIgnoreCaseParser`), from Java 25's tables (see
+ * private/java-case.ts). Every surrogate unit, paired or not, is folded alone and encodes to `?`.
  */
 function caseAlternatives(text: string): string[][] {
   const result: string[][] = [];
@@ -63,9 +86,7 @@ function caseAlternatives(text: string): string[][] {
       result.push(['?']);
       continue;
     }
-    const ch = text[i];
-    const lower = ch.toLowerCase();
-    const upper = ch.toUpperCase();
+    const [lower, upper] = javaLowerUpper(c);
     result.push(lower === upper ? [lower] : [lower, upper]);
   }
   return result;
@@ -104,7 +125,7 @@ function caseInsensitiveRegExpSource(text: string): string {
     .join('');
 }
 
-/** Build the string test for a case-insensitive equals / prefix / suffix. */
+/** Build the string test for a case-insensitive equals / prefix / suffix (of an event value's `javaBytesView`). */
 function ignoreCaseTest(pattern: string, anchor: 'equals' | 'prefix' | 'suffix'): StringTest {
   if (isAsciiOnly(pattern)) {
     const n = pattern.length;
@@ -124,16 +145,18 @@ function ignoreCaseTest(pattern: string, anchor: 'equals' | 'prefix' | 'suffix')
  * `"xabc"`) and its closing quote behind it when testing a prefix, so a suffix that itself starts with
  * a quote can match the value's opening quote. The quote-aware forms below reproduce that.
  */
-function prefixTest(pattern: string, ignoreCase: boolean): StringTest {
-  const plain: StringTest = ignoreCase ? ignoreCaseTest(pattern, 'prefix') : (v) => v.startsWith(pattern);
+function prefixTest(value: string, ignoreCase: boolean): StringTest {
+  const pattern = javaBytesView(value);
+  const plain: StringTest = ignoreCase ? ignoreCaseTest(value, 'prefix') : (v) => v.startsWith(pattern);
   if (!pattern.endsWith('"')) {
     return plain;
   }
   return (v) => plain(v) || plain(v + '"');
 }
 
-function suffixTest(pattern: string, ignoreCase: boolean): StringTest {
-  const plain: StringTest = ignoreCase ? ignoreCaseTest(pattern, 'suffix') : (v) => v.endsWith(pattern);
+function suffixTest(value: string, ignoreCase: boolean): StringTest {
+  const pattern = javaBytesView(value);
+  const plain: StringTest = ignoreCase ? ignoreCaseTest(value, 'suffix') : (v) => v.endsWith(pattern);
   if (!pattern.startsWith('"')) {
     return plain;
   }
@@ -217,7 +240,7 @@ export function compileValuePredicate(patterns: readonly ValuePattern[], inNumer
         stringTests.push(ignoreCaseTest(p.value, 'equals'));
         break;
       case 'wildcard':
-        stringTests.push(compileWildcard(parseWildcard(p.value)));
+        stringTests.push(compileWildcard(parseWildcard(javaBytesView(p.value))));
         break;
       case 'numeric': {
         numericField = true;
@@ -236,8 +259,8 @@ export function compileValuePredicate(patterns: readonly ValuePattern[], inNumer
             return n === undefined || !excluded.has(n);
           });
         } else {
-          const excluded = new Set(p.strings);
-          anythingBut.push((v) => typeof v !== 'string' || !excluded.has(v));
+          const excluded = new Set(p.strings.map(javaBytesView));
+          anythingBut.push((v) => typeof v !== 'string' || !excluded.has(javaBytesView(v)));
         }
         break;
       }
@@ -255,11 +278,11 @@ export function compileValuePredicate(patterns: readonly ValuePattern[], inNumer
             case 'anything-but-prefix': return prefixTest(value, false);
             case 'anything-but-suffix': return suffixTest(value, false);
             case 'anything-but-ignore-case': return ignoreCaseTest(value, 'equals');
-            default: return compileWildcard(parseWildcard(value));
+            default: return compileWildcard(parseWildcard(javaBytesView(value)));
           }
         });
         const excludedBy = anyOf(tests);
-        anythingBut.push((v) => typeof v !== 'string' || !excludedBy(v));
+        anythingBut.push((v) => typeof v !== 'string' || !excludedBy(javaBytesView(v)));
         break;
       }
     }
@@ -289,7 +312,9 @@ export function compileValuePredicate(patterns: readonly ValuePattern[], inNumer
 
   return (v) => {
     if (typeof v === 'string') {
-      if (exactStrings.has(v) || (hasStringTests && stringTest!(v))) {
+      // Exact strings compare as Java strings (event-ruler's shortcut transition); the other tests
+      // walk bytes, where a lone surrogate is `?`.
+      if (exactStrings.has(v) || (hasStringTests && stringTest!(javaBytesView(v)))) {
         return true;
       }
       if (hasAddresses) {

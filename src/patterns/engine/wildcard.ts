@@ -13,6 +13,7 @@ export interface WildcardSegments {
   readonly segments: readonly string[];
 }
 
+/** UTF-8 length as Java's `String.getBytes(UTF_8)` writes it: a lone surrogate becomes one `?`. */
 function utf8Length(codeUnit: number, next: number): number {
   if (codeUnit < 0x80) {
     return 1;
@@ -22,6 +23,9 @@ function utf8Length(codeUnit: number, next: number): number {
   }
   if (codeUnit >= 0xd800 && codeUnit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
     return 4;
+  }
+  if (codeUnit >= 0xd800 && codeUnit <= 0xdfff) {
+    return 1;
   }
   return 3;
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.event.ruler.JsonRuleCompiler;
 import software.amazon.event.ruler.Machine;
+import software.amazon.event.ruler.MachineComplexityEvaluator;
 import software.amazon.event.ruler.Patterns;
 
 import java.io.BufferedReader;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -36,6 +38,13 @@ import java.util.Properties;
  *               | {"id":..,"eventError":"..."} (event-ruler refuses the event text)
  *               | {"id":..,"matchError":"..."} (event-ruler throws on a well-formed event)
  * check: stdin {"id":..,"pattern":"..."} stdout {"id":..,"valid":bool,"error":"..."|null}
+ * complexity: stdin {"id":..,"pattern":"..."}
+ *        stdout {"id":..,"complexity":n,"min":n,"max":n} (Machine.evaluateComplexity of a machine
+ *               holding the pattern, capped at 100; min and max over six builds, which can differ)
+ *               | {"id":..,"error":"..."} | {"id":..,"machineError":"..."}
+ * case-mappings: stdout one JSON object: the running Java's version and, for every UTF-16 code
+ *        unit c whose String.valueOf(c).toLowerCase(Locale.ROOT) or .toUpperCase(Locale.ROOT) is not
+ *        c itself, [c, lower, upper] (what EqualsIgnoreCaseParser turns each unit of a value into)
  * bench &lt;patterns.json&gt; &lt;events.jsonl&gt; [warmupRounds] [timedRounds]
  *        stdout one JSON object with events/s and match counts
  * </pre>
@@ -61,6 +70,12 @@ public final class Harness {
             case "check":
                 check();
                 break;
+            case "complexity":
+                complexity();
+                break;
+            case "case-mappings":
+                caseMappings();
+                break;
             case "bench":
                 if (args.length < 3) {
                     usage();
@@ -76,7 +91,8 @@ public final class Harness {
     }
 
     private static void usage() {
-        System.err.println("usage: java -jar event-ruler-harness.jar match|check < lines.jsonl");
+        System.err.println("usage: java -jar event-ruler-harness.jar match|check|complexity < lines.jsonl");
+        System.err.println("       java -jar event-ruler-harness.jar case-mappings");
         System.err.println("       java -jar event-ruler-harness.jar bench <patterns.json> <events.jsonl> [warmupRounds] [timedRounds]");
         System.exit(2);
     }
@@ -232,6 +248,80 @@ public final class Harness {
                     out.flush();
                 }
             }
+        }
+    }
+
+    /** The cap EventBridge-like callers pass; far above any score the engine accepts. */
+    private static final int COMPLEXITY_CAP = 100;
+    /** How many times each pattern's machine is built for its complexity. */
+    private static final int COMPLEXITY_BUILDS = 6;
+
+    private static void complexity() throws IOException {
+        try (BufferedReader in = stdin(); Writer out = stdout()) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode request = JSON.readTree(line);
+                ObjectNode response = JSON.createObjectNode();
+                response.set("id", request.get("id"));
+                String patternText = request.path("pattern").asText();
+                Object compiled = machineFor(patternText);
+                if (compiled instanceof Refusal) {
+                    Refusal refusal = (Refusal) compiled;
+                    response.put(refusal.field, refusal.message);
+                } else {
+                    // ByteMachine iterates HashSets of states hashed by identity while it shares
+                    // states, so some machines come out differently from one build to the next:
+                    // build it a few times, with the identity hashes moved on in between.
+                    int first = ((Machine) compiled).evaluateComplexity(new MachineComplexityEvaluator(COMPLEXITY_CAP));
+                    int min = first;
+                    int max = first;
+                    for (int build = 1; build < COMPLEXITY_BUILDS; build++) {
+                        for (int k = 0; k < build * 7; k++) {
+                            System.identityHashCode(new Object());
+                        }
+                        Object again = machineFor(patternText);
+                        int score = ((Machine) again).evaluateComplexity(new MachineComplexityEvaluator(COMPLEXITY_CAP));
+                        min = Math.min(min, score);
+                        max = Math.max(max, score);
+                    }
+                    response.put("complexity", first);
+                    response.put("min", min);
+                    response.put("max", max);
+                }
+                out.write(JSON.writeValueAsString(response));
+                out.write('\n');
+                if (!in.ready()) {
+                    out.flush();
+                }
+            }
+        }
+    }
+
+    /**
+     * The per-unit case alternatives EqualsIgnoreCaseParser uses (event-ruler 2.1.0 calls
+     * toLowerCase/toUpperCase(Locale.ROOT) on the one-unit String of each char), for the whole BMP.
+     */
+    private static void caseMappings() throws IOException {
+        ObjectNode result = JSON.createObjectNode();
+        result.put("javaVersion", System.getProperty("java.version"));
+        ArrayNode mappings = result.putArray("mappings");
+        for (int c = 0; c <= 0xFFFF; c++) {
+            String unit = String.valueOf((char) c);
+            String lower = unit.toLowerCase(Locale.ROOT);
+            String upper = unit.toUpperCase(Locale.ROOT);
+            if (!lower.equals(unit) || !upper.equals(unit)) {
+                ArrayNode row = mappings.addArray();
+                row.add(c);
+                row.add(lower);
+                row.add(upper);
+            }
+        }
+        try (Writer out = stdout()) {
+            out.write(JSON.writeValueAsString(result));
+            out.write('\n');
         }
     }
 
