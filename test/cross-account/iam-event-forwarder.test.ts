@@ -214,6 +214,18 @@ test('patterns whose union EventBridge would refuse are forwarded by their sourc
     + 'forwards every event of their sources and detail-types.*\\[ack: cdk-iam-change-alerts:coarseForwardingPattern\\]'))).toHaveLength(1);
 });
 
+test('patterns whose union EventBridge would answer by branch order are forwarded by their sources and detail-types, with a warning', () => {
+  // event-ruler (EventBridge's matcher) takes a later \$or branch sharing values with an earlier one for
+  // a repeat: in this order the union stopped forwarding SetDefaultPolicyVersion (checked on event-ruler 2.1.0).
+  const s = stack({ account: '111111111111', region: 'us-east-1' });
+  new IamEventForwarder(s, 'Forward', { centralBusArn: CENTRAL_BUS_ARN, patterns: [IamEventPattern.cisPolicyChanges(), IamEventPattern.policyChanges()] });
+  const rule = ruleNamed(Template.fromStack(s), 'forward');
+  expect(rule.resource.Properties.EventPattern).toEqual({ 'source': ['aws.iam'], 'detail-type': ['AWS API Call via CloudTrail'] });
+  expect(Annotations.fromStack(s).findWarning('/Member/Forward', Match.stringLikeRegexp(
+    'cannot use the union of its patterns \\(EventBridge would answer their union by the order of its branches.*patternOverlappingOrBranches.*'
+    + '\\[ack: cdk-iam-change-alerts:coarseForwardingPattern\\]'))).toHaveLength(1);
+});
+
 test('patterns holding values known only at deployment are forwarded by their sources and detail-types, with a warning', () => {
   const s = stack({ account: '111111111111', region: 'us-east-1' });
   const deployer = IamEventPattern.changes().onlyPrincipals(Token.asString({ Ref: 'DeployRoleArn' }));

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
 import { ForwardedPattern, forwardedSourcesAndDetailTypes } from './forwarded-events';
 import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher';
+import { OVERLAPPING_OR_BRANCHES_ID, TEST_THROUGH_WILDCARD_ID } from '../../patterns/engine/private/order-dependence';
 
 /**
  * The one pattern a member region's forwarding rule uses for all the patterns relevant there.
@@ -14,7 +15,10 @@ import { EventPatternMatcher } from '../../patterns/engine/event-pattern-matcher
  *
  * The rule's pattern is the `$or` of the patterns, which forwards exactly what the separate rules
  * did, provided EventBridge accepts it (at most 2,048 characters and 1,000 `$or` combinations,
- * checked with the library's engine). Otherwise it is the coarser pattern of their sources and
+ * checked with the library's engine) and reads it whatever the order of its branches: two presets
+ * that share values (`cisPolicyChanges()` and `policyChanges()`) make a union in which EventBridge
+ * drops a later branch and stops forwarding some of its events (the engine's README,
+ * "Order-dependent patterns"). Otherwise it is the coarser pattern of their sources and
  * detail-types, which forwards every event any of them needs and more; the central rules still
  * alert only on their own patterns.
  */
@@ -57,10 +61,13 @@ export function forwardingRulePattern(scope: IConstruct, patterns: ForwardedPatt
     coarseBecause = 'a pattern holds values known only at deployment, so the length of their union cannot be checked';
   } else {
     const check = EventPatternMatcher.check(JSON.stringify(union));
-    if (check.valid) {
+    const orderDependent = check.warnings.filter(w => w.includes(OVERLAPPING_OR_BRANCHES_ID) || w.includes(TEST_THROUGH_WILDCARD_ID));
+    if (check.valid && orderDependent.length === 0) {
       return { eventPattern: union as unknown as events.EventPattern, includesReadOnlyEvents, description };
     }
-    coarseBecause = `EventBridge would reject their union: ${check.errors.join(' ')}`;
+    coarseBecause = check.valid
+      ? `EventBridge would answer their union by the order of its branches and could drop events: ${orderDependent.join(' ')}`
+      : `EventBridge would reject their union: ${check.errors.join(' ')}`;
   }
   const { sources, detailTypes } = forwardedSourcesAndDetailTypes(scope, patterns);
   return {
