@@ -19,6 +19,7 @@
  * keeping it is constant per added pattern.
  */
 import { CompiledRules, CompiledSubRule, FAILS, FieldCondition, FieldPath, FOUND, HOLDS, NOTHING } from './event-matcher';
+import { javaBytesView } from './value-patterns';
 import { parseWildcard } from './wildcard';
 
 /** A pattern of the index, with its per-event state (owned by the set, read and written here). */
@@ -62,6 +63,13 @@ const BROAD_KEY_WEIGHT = 4;
  */
 function fieldKeys(condition: FieldCondition): FieldKeys | undefined {
   if (condition.allowsAbsence || !condition.hasValueTests) {
+    return undefined;
+  }
+  // Prefixes, suffixes and wildcards compare bytes, where event-ruler reads a lone surrogate as '?'
+  // on both sides (javaBytesView): a key holding either can pass a value that does not hold it, so
+  // such a test is not filed under a key.
+  const byteSafe = (key: string) => !key.includes('?') && javaBytesView(key) === key;
+  if (condition.patterns.some((p) => (p.kind === 'prefix' || p.kind === 'suffix' || p.kind === 'wildcard') && !byteSafe(p.value))) {
     return undefined;
   }
   const exact: unknown[] = [];

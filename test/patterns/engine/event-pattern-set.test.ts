@@ -244,3 +244,19 @@ describe('validation', () => {
       .toThrow(/^EventPatternSet\.matchingNamesOfEvent: the event is an array, not a JSON object\. Fix: .*matchingNames\(\)/);
   });
 });
+
+describe('lone surrogates, which event-ruler reads as "?" in byte-walking tests', () => {
+  test.each([
+    ['{"a":[{"prefix":"\\ud800"}]}', '{"a":"?x"}'],
+    ['{"a":[{"prefix":"?"}]}', '{"a":"\\ud800x"}'],
+    ['{"a":[{"suffix":"\\udc00"}]}', '{"a":"x?"}'],
+    ['{"a":[{"wildcard":"?"}]}', '{"a":"\\ud800"}'],
+    ['{"a":[{"wildcard":"\\ud800*"}]}', '{"a":"?b"}'],
+  ])('%s against %s: the set answers as the pattern\'s own matcher', (pattern, event) => {
+    const set = new EventPatternSet();
+    set.add('p', pattern);
+    const own = EventPatternMatcher.fromJson(pattern).matches(event);
+    expect(own).toBe(true);
+    expect(set.matchingNames(event)).toEqual(['p']);
+  });
+});
