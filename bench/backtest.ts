@@ -21,11 +21,10 @@
  *   --workers N    threads of the parallel side (default: the number of cores)
  */
 import { spawnSync } from 'child_process';
-import { createReadStream } from 'fs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createGunzip, gzipSync } from 'zlib';
+import { benchLogFiles, gunzipAndParse } from './bench-events';
 import { Backtest, BacktestResult, backtestResult } from '../src/cli/backtest';
 import { BacktestWorkers, coreCount } from '../src/cli/backtest-workers';
 import { LogFile } from '../src/cli/log-files';
@@ -88,56 +87,6 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-/** Generates (or reuses) the log files; returns them in path order. */
-function generate(options: Options): string[] {
-  const dir = path.join(DATA, `${options.events}-${options.perFile}`);
-  const done = path.join(dir, 'complete');
-  if (!fs.existsSync(done)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    const corpus = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'cloudtrail-records.json'), 'utf8')) as Array<{ record: Record<string, unknown> }>;
-    const start = Date.UTC(2024, 0, 1);
-    const span = 90 * 86400_000;
-    const started = Date.now();
-    let written = 0;
-    for (let file = 0; written < options.events; file++) {
-      const count = Math.min(options.perFile, options.events - written);
-      // Times rise through the input, as in a real trail, spread over 90 days.
-      const time = new Date(start + Math.floor((written / options.events) * span));
-      const day = time.toISOString().slice(0, 10).split('-');
-      const records = [];
-      for (let i = 0; i < count; i++) {
-        const n = written + i;
-        const base = corpus[n % corpus.length].record;
-        const eventTime = new Date(start + Math.floor((n / options.events) * span)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        records.push({ ...base, eventID: uuid(n, 1), requestID: uuid(n, 2), eventTime });
-      }
-      const name = `111122223333_CloudTrail_us-east-1_${day.join('')}T${String(file).padStart(7, '0')}_bench.json.gz`;
-      const target = path.join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', ...day, name);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, gzipSync(JSON.stringify({ Records: records })));
-      written += count;
-    }
-    fs.writeFileSync(done, `${written} events\n`);
-    console.log(`generated ${written.toLocaleString('en-US')} events in ${dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  }
-  return listFiles(path.join(dir, 'AWSLogs'));
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full));
-    else out.push(full);
-  }
-  return out.sort();
-}
-
-function uuid(n: number, salt: number): string {
-  const hex = (v: number, width: number) => (v % 16 ** width).toString(16).padStart(width, '0');
-  return `${hex(n * 2654435761 + salt, 8)}-${hex(salt, 4)}-4${hex(n, 3)}-8${hex(n * 31 + salt, 3)}-${hex(n * 104729 + salt * 13, 12)}`;
-}
-
 /** Runs one measurement in a child process of its own. */
 function measureInChild(mode: Mode, files: string[], workers: number): Measurement {
   const list = path.join(DATA, `files-${process.pid}.json`);
@@ -194,19 +143,6 @@ async function child(mode: string, listFile: string, workerCount: number): Promi
     ...(alerts !== undefined ? { alerts } : {}),
   };
   console.log(JSON.stringify(measurement));
-}
-
-/**
- * The floor for one file: streaming gunzip and UTF-8 decoding as `backtest` does them (same chunk
- * sizes), then JSON.parse of the document, and nothing else.
- */
-async function gunzipAndParse(file: string): Promise<number> {
-  const text = createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(createGunzip({ chunkSize: 256 * 1024 }));
-  text.setEncoding('utf8');
-  const chunks: string[] = [];
-  for await (const chunk of text) chunks.push(chunk as string);
-  const document = JSON.parse(chunks.join('')) as { Records: unknown[] };
-  return document.Records.length;
 }
 
 /** What one side measured over the rounds. */
@@ -268,7 +204,7 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(argv);
-  const files = generate(options);
+  const files = benchLogFiles(options);
   const quarter = files.slice(0, Math.ceil(files.length / 4));
   const gz = files.reduce((s, f) => s + fs.statSync(f).size, 0);
   const cores = coreCount();

@@ -13,19 +13,14 @@
  *   --events N     events in the input (default 1000000)
  *   --per-file N   records per log file (default 500)
  */
-import { createReadStream } from 'fs';
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import { createGunzip, gzipSync } from 'zlib';
+import { benchLogTree, gunzipAndParse } from './bench-events';
 import { readLogs } from '../src/cli/backtest-workers';
 import { duckDbBacktest } from '../src/cli/duckdb-backtest';
 import { findLogFiles } from '../src/cli/log-files';
 import { presetPattern } from '../src/cli/pattern-source';
 
 const TARGET_RATIO = 2;
-const ROOT = path.join(__dirname, '..');
-const DATA = path.join(ROOT, '.tmp', 'bench-backtest');
 
 /** The 16 rules of bench:backtest. */
 const RULES = [
@@ -55,58 +50,13 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function uuid(n: number, salt: number): string {
-  const hex = (v: number, width: number) => (v % 16 ** width).toString(16).padStart(width, '0');
-  return `${hex(n * 2654435761 + salt, 8)}-${hex(salt, 4)}-4${hex(n, 3)}-8${hex(n * 31 + salt, 3)}-${hex(n * 104729 + salt * 13, 12)}`;
-}
-
-/** The files of bench:backtest (same folder, names and contents), written when missing. */
-function generate(options: Options): string {
-  const dir = path.join(DATA, `${options.events}-${options.perFile}`);
-  const done = path.join(dir, 'complete');
-  if (!fs.existsSync(done)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    const corpus = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'cloudtrail-records.json'), 'utf8')) as Array<{ record: Record<string, unknown> }>;
-    const start = Date.UTC(2024, 0, 1);
-    const span = 90 * 86400_000;
-    let written = 0;
-    for (let file = 0; written < options.events; file++) {
-      const count = Math.min(options.perFile, options.events - written);
-      const time = new Date(start + Math.floor((written / options.events) * span));
-      const day = time.toISOString().slice(0, 10).split('-');
-      const records = [];
-      for (let i = 0; i < count; i++) {
-        const n = written + i;
-        const base = corpus[n % corpus.length].record;
-        const eventTime = new Date(start + Math.floor((n / options.events) * span)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        records.push({ ...base, eventID: uuid(n, 1), requestID: uuid(n, 2), eventTime });
-      }
-      const name = `111122223333_CloudTrail_us-east-1_${day.join('')}T${String(file).padStart(7, '0')}_bench.json.gz`;
-      const target = path.join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', ...day, name);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, gzipSync(JSON.stringify({ Records: records })));
-      written += count;
-    }
-    fs.writeFileSync(done, `${written} events\n`);
-  }
-  return path.join(dir, 'AWSLogs');
-}
-
-async function gunzipAndParse(file: string): Promise<number> {
-  const text = createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(createGunzip({ chunkSize: 256 * 1024 }));
-  text.setEncoding('utf8');
-  const chunks: string[] = [];
-  for await (const chunk of text) chunks.push(chunk as string);
-  return (JSON.parse(chunks.join('')) as { Records: unknown[] }).Records.length;
-}
-
 function rate(events: number, seconds: number): string {
   return `${Math.round(events / seconds).toLocaleString('en-US')} events/s`;
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const root = generate(options);
+  const root = benchLogTree(options);
   const set = await findLogFiles([root]);
   const rules = RULES.map((name) => presetPattern(name));
   console.log(`${options.events.toLocaleString('en-US')} events in ${set.files.length.toLocaleString('en-US')} files `
