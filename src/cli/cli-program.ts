@@ -149,7 +149,9 @@ file or rule name), eventtime, eventname, account, region, principal, read_only.
 patterns. The record is read as EventBridge delivers it (source aws.<service>, detail-type, account,
 region, detail), with EventBridge's semantics for every operator. Where the dialect cannot express a
 pattern exactly (Athena's table has no column for a field, for example), no SQL is printed unless
---accept-inexact is given. --since, --until, --account and --region become partition filters in Athena.
+--accept-inexact is given. When one statement would be longer than the service accepts (CloudTrail Lake:
+10,000 characters), several are printed, separated by ';', and stderr says which patterns each holds.
+--since, --until, --account and --region become partition filters in Athena.
 
 Examples:
   $ npx ${PROGRAM} query --preset changes --dialect athena --table security.cloudtrail_logs --since 2024-01-01

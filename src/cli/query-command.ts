@@ -20,13 +20,15 @@ export interface QueryCommandOptions {
 }
 
 /** The outcome: the exit code the caller maps. */
-export type QueryOutcome = 'ok' | 'inexact' ;
+export type QueryOutcome = 'ok' | 'inexact' | 'too-long';
 
 /**
- * `query`: prints one SQL statement that finds, in CloudTrail records, what each pattern matches
- * (a row per record and pattern, `pattern_name` naming it). An inexact translation is refused
- * (its reasons printed) unless `--accept-inexact` is given; then the reasons head the SQL as
- * comments.
+ * `query`: prints the SQL that finds, in CloudTrail records, what each pattern matches (a row per
+ * record and pattern, `pattern_name` naming it): one statement, or several separated by `;` when
+ * one would be longer than the service accepts (CloudTrail Lake: 10,000 characters), which patterns
+ * each holds said on stderr. An inexact translation is refused (its reasons printed) unless
+ * `--accept-inexact` is given; then the reasons head the SQL as comments. A pattern whose
+ * statement alone is too long is refused, with the dialects that take it.
  */
 export async function queryCommand(io: CliIo, options: QueryCommandOptions): Promise<QueryOutcome> {
   const patterns = await namedPatterns(io, options);
@@ -56,11 +58,27 @@ export async function queryCommand(io: CliIo, options: QueryCommandOptions): Pro
       + 'or add --accept-inexact to print it with these differences listed at its top.\n');
     return 'inexact';
   }
+  if (result.oversizedPatterns.length > 0) {
+    io.stderr.write(`The ${dialect.name} SQL of ${result.oversizedPatterns.map((n) => `'${n}'`).join(', ')} is longer than ${STATEMENT_LIMIT[dialect.name]} `
+      + 'even alone. No SQL printed. Fix: query these patterns with --dialect athena (262,144 bytes) or locally with backtest, '
+      + 'or split a pattern\'s $or branches into patterns of their own.\n');
+    return 'too-long';
+  }
   const header = result.exact ? '' : '-- Inexact translation (--accept-inexact): rows may differ from what EventBridge matches, because:\n'
     + result.inexactReasons.map((r) => `--   ${r.replace(/\n/g, ' ')}\n`).join('');
-  io.stdout.write(header + result.sql);
+  if (result.statements.length > 1) {
+    io.stderr.write(`${result.statements.length} statements, each within ${STATEMENT_LIMIT[dialect.name]}, to run one after the other; `
+      + `the patterns of each:\n${result.statements.map((st, i) => `  ${i + 1}: ${st.patternNames.join(', ')}\n`).join('')}`);
+  }
+  io.stdout.write(header + result.statements.map((st) => st.sql).join(';\n\n'));
   return 'ok';
 }
+
+/** What each dialect's service accepts, for messages (DuckDB takes any length). */
+const STATEMENT_LIMIT: Readonly<Record<string, string>> = {
+  'cloudtrail-lake': "CloudTrail Lake's StartQuery limit of 10,000 characters",
+  'athena': "Athena's StartQueryExecution limit of 262,144 bytes",
+};
 
 /** The presets, pattern files and template rules to query, named as their rows will be. */
 async function namedPatterns(io: CliIo, options: QueryCommandOptions): Promise<NamedEventPattern[]> {

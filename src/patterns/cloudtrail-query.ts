@@ -1,7 +1,7 @@
 import { EventPatternMatcher } from './engine/event-pattern-matcher';
 import { IamEventPattern } from './iam-event-pattern';
 import { invalidInput } from '../private/invalid-input';
-import { buildStatement, DialectName } from './private/sql/query-statement';
+import { buildStatement, DialectName, StatementOptions } from './private/sql/query-statement';
 
 /**
  * Where the SQL of a `CloudTrailQuery` runs: Amazon Athena over the organization trail's table,
@@ -76,10 +76,35 @@ export interface CloudTrailQueryOptions {
   readonly regions?: string[];
 }
 
+/** One statement of a query, and the patterns it answers for. */
+export interface CloudTrailQueryStatement {
+  /** The SQL statement (same rows as `CloudTrailQueryResult.sql`, for these patterns). */
+  readonly sql: string;
+  /** The names of the patterns it holds, in the order given. */
+  readonly patternNames: string[];
+}
+
 /** The generated SQL, and whether it answers exactly as EventBridge. */
 export interface CloudTrailQueryResult {
-  /** One SQL statement; its rows: eventid, pattern_name, eventtime, eventname, account, region, principal, read_only. */
+  /**
+   * One SQL statement for all the patterns; its rows: eventid, pattern_name, eventtime, eventname,
+   * account, region, principal, read_only. It may be longer than the service accepts: run
+   * `statements`.
+   */
   readonly sql: string;
+  /**
+   * The same query as statements the service accepts, to run one after the other: each at most the
+   * dialect's documented statement length (CloudTrail Lake's StartQuery: 10,000 characters;
+   * Athena's StartQueryExecution: 262,144 bytes; DuckDB: no limit), the patterns split among them
+   * in the order given, each pattern in exactly one. Just `sql` when it fits.
+   */
+  readonly statements: CloudTrailQueryStatement[];
+  /**
+   * Patterns whose statement alone is longer than the dialect accepts (each still has a statement
+   * of its own in `statements`, which the service refuses): query them with another dialect.
+   * Empty when every statement fits.
+   */
+  readonly oversizedPatterns: string[];
   /** Whether every pattern is translated exactly (same matches as EventBridge, record for record). */
   readonly exact: boolean;
   /** Why not, one reason per pattern and cause (`<name>: <reason>`); empty when exact. */
@@ -121,15 +146,23 @@ export class CloudTrailQuery {
       EventPatternMatcher._compile(p.pattern, { maxPatternLength: Number.MAX_SAFE_INTEGER }, where, `pattern '${p.name}': `);
     }
     const dialect = options.dialect.name as DialectName;
-    const statement = buildStatement(patterns, {
+    const statementOptions: StatementOptions = {
       dialect,
       source: tableOf(dialect, options.table, where),
       since: timeOf(options.since, 'since', where),
       until: timeOf(options.until, 'until', where),
       accounts: checked(options.accounts, /^\d{12}$/, 'accounts', 'a 12-digit account id', where),
       regions: checked(options.regions, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'regions', 'a region name such as us-east-1', where),
-    });
-    return { sql: statement.sql, exact: statement.inexactReasons.length === 0, inexactReasons: statement.inexactReasons };
+    };
+    const statement = buildStatement(patterns, statementOptions);
+    const { statements, oversized } = withinLimit(patterns, statement.sql, statementOptions);
+    return {
+      sql: statement.sql,
+      statements,
+      oversizedPatterns: oversized,
+      exact: statement.inexactReasons.length === 0,
+      inexactReasons: statement.inexactReasons,
+    };
   }
 
   /** The query for one pattern, given as JSON text. */
@@ -143,6 +176,53 @@ export class CloudTrailQuery {
   }
 
   private constructor() {}
+}
+
+/**
+ * How long a statement the service takes. CloudTrail Lake: StartQuery's `QueryStatement` holds at
+ * most 10,000 characters (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StartQuery.html).
+ * Athena: StartQueryExecution's `QueryString` at most 262,144 bytes
+ * (https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html).
+ */
+const STATEMENT_LIMITS: Readonly<Record<DialectName, { readonly max: number; readonly size: (sql: string) => number } | undefined>> = {
+  'cloudtrail-lake': { max: 10_000, size: (sql) => sql.length },
+  'athena': { max: 262_144, size: (sql) => Buffer.byteLength(sql, 'utf8') },
+  'duckdb': undefined,
+};
+
+/**
+ * The patterns' statements within the dialect's limit: patterns are added in order to a statement
+ * while it fits (each addition measured on the statement as written), then a new one begins.
+ */
+function withinLimit(patterns: readonly NamedEventPattern[], all: string, options: StatementOptions)
+  : { statements: CloudTrailQueryStatement[]; oversized: string[] } {
+  const limit = STATEMENT_LIMITS[options.dialect];
+  const names = (group: readonly NamedEventPattern[]) => group.map((p) => p.name);
+  if (limit === undefined || limit.size(all) <= limit.max) return { statements: [{ sql: all, patternNames: names(patterns) }], oversized: [] };
+  const statements: CloudTrailQueryStatement[] = [];
+  const oversized: string[] = [];
+  let group: NamedEventPattern[] = [];
+  let groupSql = '';
+  for (const p of patterns) {
+    const sql = buildStatement([...group, p], options).sql;
+    if (limit.size(sql) <= limit.max) {
+      group.push(p);
+      groupSql = sql;
+      continue;
+    }
+    if (group.length > 0) statements.push({ sql: groupSql, patternNames: names(group) });
+    const alone = group.length > 0 ? buildStatement([p], options).sql : sql;
+    if (limit.size(alone) <= limit.max) {
+      group = [p];
+      groupSql = alone;
+    } else {
+      statements.push({ sql: alone, patternNames: [p.name] });
+      oversized.push(p.name);
+      group = [];
+    }
+  }
+  if (group.length > 0) statements.push({ sql: groupSql, patternNames: names(group) });
+  return { statements, oversized };
 }
 
 function tableOf(dialect: DialectName, table: string | undefined, where: string): string {

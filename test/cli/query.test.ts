@@ -44,6 +44,32 @@ describe('query', () => {
     expect((await cli(['query', '--pattern', file, '--dialect', 'duckdb'])).code).toBe(0);
   });
 
+  test('splits CloudTrail Lake SQL into statements within StartQuery\'s 10,000 characters, saying which patterns each holds', async () => {
+    const presets = ['changes', 'authChanges', 'policyChanges', 'accessKeyChanges'];
+    const run = await cli(['query', ...presets.flatMap((p) => ['--preset', p]), '--dialect', 'cloudtrail-lake', '--table', 'EXAMPLE-f852-4e8f-8bd1']);
+    expect(run.code).toBe(0);
+    const statements = run.stdout.split(';\n\n');
+    expect(statements.length).toBeGreaterThan(1);
+    for (const sql of statements) expect(sql.length).toBeLessThanOrEqual(10_000);
+    // Every preset in exactly one statement, in the order given, as stderr lists them.
+    const held = statements.map((sql) => presets.filter((p) => sql.includes(`THEN '${p}' END`)));
+    expect(held.flat()).toEqual(presets);
+    expect(run.stderr).toContain(`${statements.length} statements, each within CloudTrail Lake's StartQuery limit of 10,000 characters`);
+    held.forEach((names, i) => expect(run.stderr).toContain(`  ${i + 1}: ${names.join(', ')}\n`));
+  });
+
+  test('refuses a pattern whose CloudTrail Lake statement is too long even alone, naming the dialects that take it', async () => {
+    const run = await cli(['query', '--preset', 'changes', '--preset', 'rootUserActivity', '--dialect', 'cloudtrail-lake', '--table', 'EXAMPLE-f852-4e8f-8bd1']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("The cloudtrail-lake SQL of 'rootUserActivity' is longer than CloudTrail Lake's StartQuery limit of 10,000 characters even alone.");
+    expect(run.stderr).toContain('--dialect athena');
+    // Athena takes it, in one statement.
+    const athena = await cli(['query', '--preset', 'changes', '--preset', 'rootUserActivity', '--dialect', 'athena']);
+    expect(athena.code).toBe(0);
+    expect(athena.stderr).toBe('');
+  });
+
   test.each([
     [['query', '--dialect', 'presto'], "--dialect must be athena, cloudtrail-lake or duckdb, got 'presto'"],
     [['query', '--since', 'yesterday'], "since 'yesterday' is not a UTC date or time."],

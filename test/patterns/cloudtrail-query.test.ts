@@ -88,6 +88,59 @@ describe('CloudTrailQuery', () => {
     expect(result.inexactReasons[0]).toMatch(/^ip: an IP address or CIDR test/);
   });
 
+  describe('statements within the service\'s length limit', () => {
+    const library = Object.entries(PRESETS).map(([name, make]) => ({ name, pattern: make().toJson() }));
+    const lake = { dialect: QueryDialect.CLOUDTRAIL_LAKE, table: 'EXAMPLE-f852-4e8f-8bd1' };
+
+    test('CloudTrail Lake: each statement at most 10,000 characters, every pattern in one, in order; the too long alone named', () => {
+      const result = CloudTrailQuery.forPatterns(library, lake);
+      expect(result.sql.length).toBeGreaterThan(10_000);
+      expect(result.statements.length).toBeGreaterThan(1);
+      expect(result.statements.flatMap((s) => s.patternNames)).toEqual(library.map((p) => p.name));
+      for (const statement of result.statements) {
+        for (const name of library.map((p) => p.name)) {
+          expect(statement.sql.includes(`THEN '${name}' END`)).toBe(statement.patternNames.includes(name));
+        }
+        if (!result.oversizedPatterns.includes(statement.patternNames[0])) expect(statement.sql.length).toBeLessThanOrEqual(10_000);
+      }
+      // Oversized exactly when the pattern's statement alone is longer than the limit.
+      const alone = library.filter((p) => CloudTrailQuery.forPatterns([p], lake).sql.length > 10_000).map((p) => p.name);
+      expect(result.oversizedPatterns).toEqual(alone);
+      for (const name of alone) expect(result.statements.find((s) => s.patternNames.includes(name))!.patternNames).toEqual([name]);
+      // Greedy: no statement could have taken the next statement's first pattern.
+      result.statements.slice(0, -1).forEach((statement, i) => {
+        const next = result.statements[i + 1].patternNames[0];
+        if (result.oversizedPatterns.includes(next) || result.oversizedPatterns.includes(statement.patternNames[0])) return;
+        const joined = library.filter((p) => [...statement.patternNames, next].includes(p.name));
+        expect(CloudTrailQuery.forPatterns(joined, lake).sql.length).toBeGreaterThan(10_000);
+      });
+    });
+
+    test('one statement, equal to sql, when it fits (Athena: 262,144 bytes; DuckDB: no limit)', () => {
+      for (const dialect of [QueryDialect.ATHENA, QueryDialect.DUCKDB]) {
+        const result = CloudTrailQuery.forPatterns(library, { dialect });
+        expect(result.statements).toEqual([{ sql: result.sql, patternNames: library.map((p) => p.name) }]);
+        expect(result.oversizedPatterns).toEqual([]);
+      }
+    });
+
+    test('each field path is read once, from its parent: the SQL grows with the depth of a path, not exponentially', () => {
+      const nested = (depth: number) => {
+        let value: unknown = ['x'];
+        for (let i = depth; i >= 1; i--) value = { [`k${i}`]: value };
+        return JSON.stringify({ detail: value });
+      };
+      for (const dialect of [QueryDialect.ATHENA, QueryDialect.CLOUDTRAIL_LAKE, QueryDialect.DUCKDB]) {
+        const table = dialect === QueryDialect.CLOUDTRAIL_LAKE ? lake.table : undefined;
+        const length = (depth: number) => CloudTrailQuery.forPattern('deep', nested(depth), { dialect, table }).sql.length;
+        const [l4, l8, l16] = [length(4), length(8), length(16)];
+        // At most quadratic (the array walk of a path visits each prefix): doubling the depth at most quadruples the growth.
+        expect(l16 - l8).toBeLessThan(4.5 * (l8 - l4));
+        expect(l16).toBeLessThan(150_000);
+      }
+    });
+  });
+
   test('the SQL is the same for the same input (stable text, for the Python twin)', () => {
     const options = { dialect: QueryDialect.ATHENA, since: '2024-01-01' };
     expect(CloudTrailQuery.forPattern('changes', CHANGES, options).sql).toBe(CloudTrailQuery.forPattern('changes', CHANGES, options).sql);

@@ -240,7 +240,7 @@ export class PatternConditionBuilder {
       const noArrays = and(inside.map((f) => this.paths.values(f.path).fast));
       const tests = and(inside.map((f) => {
         const v = this.paths.values(f.path);
-        return f.mode === 'value' ? `(${this.d.isScalar(v.leaf)} AND ${this.test(f, v.leaf)})` : `NOT (${this.d.isScalar(v.leaf)})`;
+        return f.mode === 'value' ? `(${this.scalarTest(f, v.leaf)})` : `NOT (${this.d.isScalar(v.leaf)})`;
       }));
       return `CASE WHEN ${noArrays} THEN ${tests} ELSE ${this.d.anyMatch(this.rootInstances(node), (j) => within(node, j))} END`;
     };
@@ -258,6 +258,16 @@ export class PatternConditionBuilder {
     return condition === 'TRUE' || condition === 'FALSE' ? condition : this.share(condition);
   }
 
+  /**
+   * Whether a path's leaf column is a scalar that passes the field's tests. A test that asks the
+   * value's JSON type (string, number, true, false, null) passes only scalars by itself; only an
+   * `anything-but` (which passes values of other types) and `exists` need the scalar check.
+   */
+  private scalarTest(f: Field, leaf: string): string {
+    const typed = f.valueTests.every((p) => !p.kind.startsWith('anything-but') && p.kind !== 'exists');
+    return typed ? this.test(f, leaf) : `${this.d.isScalar(leaf)} AND ${this.test(f, leaf)}`;
+  }
+
   private test(f: Field, v: string): string {
     return valueTestSql(this.d, { json: v }, f.valueTests, f.numericMachine);
   }
@@ -265,7 +275,7 @@ export class PatternConditionBuilder {
   /** Whether some value of the field (from the record) passes its tests. */
   private rootHasValue(f: Field): string {
     const v = this.paths.values(f.path);
-    return `CASE WHEN ${v.fast} THEN ${this.d.isScalar(v.leaf)} AND ${this.test(f, v.leaf)} ELSE ${this.d.anyMatch(v.list, (x) => this.test(f, x))} END`;
+    return `CASE WHEN ${v.fast} THEN ${this.scalarTest(f, v.leaf)} ELSE ${this.d.anyMatch(v.list, (x) => this.test(f, x))} END`;
   }
 
   /** Whether the field has no value in the record. */

@@ -77,12 +77,19 @@ abstract class PathColumns implements RecordPaths {
     const k = JSON.stringify(path);
     let c = this.columns.get(k);
     if (c === undefined) {
+      // A path's parent is bound before it: a dialect reads a member from its parent's column.
+      if (path.length > 1) this.column(path.slice(0, -1));
       const n = this.columns.size + 1;
       c = { name: `p${n}`, path };
       this.columns.set(k, c);
       this.d.registerColumn(c.name, `t${n}`, `s${n}`);
     }
     return c.name;
+  }
+
+  /** The column bound to a path's parent (the record for a top-level key). */
+  protected parentColumn(path: readonly string[]): string {
+    return path.length === 1 ? 'rec' : this.column(path.slice(0, -1));
   }
 
   public values(path: readonly string[]): { fast: string; leaf: string; list: string } {
@@ -149,11 +156,14 @@ abstract class PathColumns implements RecordPaths {
     return out;
   }
 
-  /** The type code and string columns of each path column (`tN`, `sN`). */
-  public typeDefinitions(): string[] {
-    return [...this.columns.values()].flatMap((c) => {
+  /** The type code and string columns (`tN`, `sN`) of path columns that the SQL reads. */
+  protected typeDefinitions(columns: readonly { name: string }[], part: 'type' | 'text' | 'both' = 'both'): string[] {
+    return columns.flatMap((c) => {
       const n = c.name.slice(1);
-      return [`${this.d.typeCode(c.name)} AS t${n}`, `${this.d.stringValue(c.name)} AS s${n}`];
+      const out: string[] = [];
+      if (part !== 'text' && this.d.isRead(`t${n}`)) out.push(`${this.d.typeCode(c.name)} AS t${n}`);
+      if (part !== 'type' && this.d.isRead(`s${n}`)) out.push(`${this.d.stringValue(c.name)} AS s${n}`);
+      return out;
     });
   }
 
@@ -161,29 +171,54 @@ abstract class PathColumns implements RecordPaths {
     return undefined;
   }
 
-  /** The SELECT list defining the columns (`expr AS pN`). */
-  public abstract definitions(): string[];
+  /**
+   * The path columns and their type and string columns, as SELECT lists of successive layers: a
+   * layer reads only the record and the columns of the layers before it, so that each path is
+   * bound once and a member is read from its parent's column rather than from the record again.
+   */
+  public abstract layers(): string[][];
+}
+
+/**
+ * Trino: one path depth per layer, each member read from its parent's column (whose type is
+ * known by then), then the type and string columns of that depth.
+ */
+abstract class TrinoPaths extends PathColumns {
+  public layers(): string[][] {
+    const all = [...this.columns.values()];
+    const depth = Math.max(0, ...all.map((c) => c.path.length));
+    // Written first, so that the type columns they read are known to be read.
+    const strings = this.typeDefinitions(all, 'text');
+    const members = all.map((c) => `${c.path.length === 1 ? this.topLevel(c.path[0]) : this.d.member(this.parentColumn(c.path), c.path[c.path.length - 1])} AS ${c.name}`);
+    const out: string[][] = [];
+    for (let n = 1; n <= depth; n++) {
+      const level = all.filter((c) => c.path.length === n);
+      out.push(members.filter((_, i) => all[i].path.length === n));
+      out.push(this.typeDefinitions(level, 'type'));
+    }
+    // A string column reads its type column: after all of them.
+    out.push(strings);
+    return out.filter((layer) => layer.length > 0);
+  }
+
+  /** A top-level key of the record, as JSON. */
+  protected abstract topLevel(key: string): string;
 }
 
 /** DuckDB: every path of a record read in one `json_extract` with a list of JSON Pointers (one parse). */
 class DuckDbPaths extends PathColumns {
-  public definitions(): string[] {
+  public layers(): string[][] {
     const all = [...this.columns.values()];
     const pointers = all.map((c) => sqlString('/' + c.path.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')));
-    return [`json_extract(rec, [${pointers.join(', ')}]) AS px`, ...all.map((c, i) => `px[${i + 1}] AS ${c.name}`)];
+    const typed = this.typeDefinitions(all);
+    return [[`json_extract(rec, [${pointers.join(', ')}]) AS px`, ...all.map((c, i) => `px[${i + 1}] AS ${c.name}`)], ...(typed.length > 0 ? [typed] : [])];
   }
 }
 
-/** Trino over a JSON record (`rec`): member by member from the record. */
-class TrinoJsonPaths extends PathColumns {
-  public definitions(): string[] {
-    return [...this.columns.values()].map((c) => `${this.expression(c.path)} AS ${c.name}`);
-  }
-
-  private expression(path: readonly string[]): string {
-    let e = 'rec';
-    for (const k of path) e = this.d.member(e, k);
-    return e;
+/** Trino over a JSON record (`rec`, an object: CloudTrail Lake's `eventjson` parsed). */
+class TrinoJsonPaths extends TrinoPaths {
+  protected topLevel(key: string): string {
+    return this.d.member('rec', key, true);
   }
 }
 
@@ -191,9 +226,11 @@ class TrinoJsonPaths extends PathColumns {
  * Athena: the record is typed columns; a path starts at the column of its first key, as JSON
  * (structs become objects of the fields the record has, with the record's own key spelling).
  */
-class AthenaPaths extends PathColumns {
-  public definitions(): string[] {
-    return [...this.columns.values()].map((c) => `${this.expression(c.path)} AS ${c.name}`);
+class AthenaPaths extends TrinoPaths {
+  /** A column as JSON; a key the table has no column for reads as NULL. */
+  protected topLevel(key: string): string {
+    const top = ATHENA_COLUMNS.find((f) => f.recordKey === key);
+    return top === undefined ? 'CAST(NULL AS JSON)' : typedToJson(top, top.name);
   }
 
   public limitation(path: readonly string[], tests: readonly ValuePattern[]): string | undefined {
@@ -220,13 +257,6 @@ class AthenaPaths extends PathColumns {
       }
     }
     return undefined;
-  }
-
-  private expression(path: readonly string[]): string {
-    const top = ATHENA_COLUMNS.find((f) => f.recordKey === path[0]);
-    let e = top === undefined ? 'CAST(NULL AS JSON)' : typedToJson(top, top.name);
-    for (const k of path.slice(1)) e = this.d.member(e, k);
-    return e;
   }
 }
 
@@ -320,20 +350,21 @@ export function buildStatement(patterns: readonly NamedPattern[], options: State
   const nameList = d.list(conditions);
   const outputList = RESULT_COLUMNS.filter((c) => c !== 'pattern_name').map((c) => `${output[c]} AS ${c}`);
   // Everything above registered the paths it reads; now the columns can be listed.
-  const pathColumns = paths.definitions();
-  const typeColumns = paths.typeDefinitions();
+  // The list columns read type columns: written before the layers that compute only those read.
   const listColumns = paths.listDefinitions();
-  const layers = [
-    '), typed AS (',
-    `  SELECT ${['*', ...typeColumns].join(',\n    ')}`,
-    '  FROM fields',
+  const [pathColumns = [], ...laterColumns] = paths.layers();
+  const layers: string[] = [];
+  laterColumns.forEach((columns, i) => {
+    layers.push(`), fields${i + 2} AS (`, `  SELECT ${['*', ...columns].join(',\n    ')}`, `  FROM fields${i === 0 ? '' : i + 1}`);
+  });
+  layers.push(
     '), envelope AS (',
     `  SELECT ${['*', ...envelopeColumns, ...listColumns].join(',\n    ')}`,
-    '  FROM typed',
+    `  FROM fields${laterColumns.length === 0 ? '' : laterColumns.length + 1}`,
     '), tests AS (',
     `  SELECT ${['*', ...[...shared].map(([condition, column]) => `${condition} AS ${column}`)].join(',\n    ')}`,
     '  FROM envelope',
-  ];
+  );
   const lines: string[] = [];
   lines.push('-- Generated by cdk-iam-change-alerts: one row per CloudTrail record and event pattern it matches,');
   lines.push('-- read as EventBridge would deliver the record (source, detail-type, account, region, detail).');

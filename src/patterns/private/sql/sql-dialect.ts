@@ -27,12 +27,33 @@ export abstract class SqlDialect {
    * Per-record columns holding the JSON type code and string of a path column (`typeCode`,
    * `stringValue` computed once per record rather than in each test).
    */
-  protected readonly known = new Map<string, { type: string; text: string }>();
+  private readonly known = new Map<string, { type: string; text: string }>();
+  /** The type and string columns the SQL written so far reads. */
+  private readonly read = new Set<string>();
   private lambdaCount = 0;
 
   /** Notes that `json` (a column) has its type code in column `type` and its string in `text`. */
   public registerColumn(json: string, type: string, text: string): void {
     this.known.set(json, { type, text });
+  }
+
+  /** The type code column of a registered column (noted as read), else undefined. */
+  protected typeColumn(json: string): string | undefined {
+    const column = this.known.get(json)?.type;
+    if (column !== undefined) this.read.add(column);
+    return column;
+  }
+
+  /** The string column of a registered column (noted as read), else undefined. */
+  protected textColumn(json: string): string | undefined {
+    const column = this.known.get(json)?.text;
+    if (column !== undefined) this.read.add(column);
+    return column;
+  }
+
+  /** Whether SQL written so far reads this type or string column (only those are computed). */
+  public isRead(column: string): boolean {
+    return this.read.has(column);
   }
 
   /** The SQL of the type code of a JSON value (see `typeIs`); never NULL. */
@@ -88,8 +109,11 @@ export abstract class SqlDialect {
   /** The JSON text of a number (what an address test walks). */
   public abstract numberText(json: string): string;
 
-  /** The member `key` of a JSON value that is an object, else NULL. */
-  public abstract member(json: string, key: string): string;
+  /**
+   * The member `key` of a JSON value that is an object, else NULL. `isObject`: the value is known
+   * to be an object (a CloudTrail record), so its type is not asked.
+   */
+  public abstract member(json: string, key: string, isObject?: boolean): string;
 
   /** The elements of a JSON array (only meaningful when `isArray`). */
   public abstract elements(json: string): string;
@@ -109,9 +133,14 @@ export abstract class SqlDialect {
   public openArrays(list: string): string {
     let result = list;
     for (let i = 0; i < ARRAY_NESTING_OPENED; i++) {
-      result = this.flatten(this.transform(result, (v) => `CASE WHEN ${this.isArray(v)} THEN ${this.elements(v)} ELSE ${this.list([v])} END`));
+      result = this.flatten(this.transform(result, (v) => this.elementsOrSelf(v)));
     }
     return result;
+  }
+
+  /** A JSON array's elements, any other value as a list of itself. */
+  protected elementsOrSelf(v: string): string {
+    return `CASE WHEN ${this.isArray(v)} THEN ${this.elements(v)} ELSE ${this.list([v])} END`;
   }
 
   /** The members `key` of the objects of a list, arrays among them opened. */
@@ -190,9 +219,9 @@ export class DuckDbDialect extends SqlDialect {
   }
 
   private typeIs(json: string, types: readonly string[]): string {
-    const known = this.known.get(json);
+    const column = this.typeColumn(json);
     const list = types.map((t) => `'${t}'`).join(', ');
-    if (known !== undefined) return types.length === 1 ? `${known.type} = ${list}` : `${known.type} IN (${list})`;
+    if (column !== undefined) return types.length === 1 ? `${column} = ${list}` : `${column} IN (${list})`;
     return `coalesce(json_type(${json}) ${types.length === 1 ? `= ${list}` : `IN (${list})`}, false)`;
   }
 
@@ -225,7 +254,7 @@ export class DuckDbDialect extends SqlDialect {
   }
 
   public stringOf(json: string): string {
-    return this.known.get(json)?.text ?? `json_extract_string(${json}, '$')`;
+    return this.textColumn(json) ?? `json_extract_string(${json}, '$')`;
   }
 
   public numberOf(json: string): string {
@@ -236,11 +265,12 @@ export class DuckDbDialect extends SqlDialect {
     return `CAST(${json} AS VARCHAR)`;
   }
 
-  public member(json: string, key: string): string {
+  public member(json: string, key: string, isObject = false): string {
     // A JSON Pointer (RFC 6901) names any key; `~` and `/` are escaped. Read only from objects: on
     // an array a pointer would index it.
     const pointer = '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
-    return `CASE WHEN ${this.isObject(json)} THEN json_extract(${json}, ${sqlString(pointer)}) END`;
+    const read = `json_extract(${json}, ${sqlString(pointer)})`;
+    return isObject ? read : `CASE WHEN ${this.isObject(json)} THEN ${read} END`;
   }
 
   public elements(json: string): string {
@@ -295,17 +325,22 @@ export class TrinoDialect extends SqlDialect {
     return `flatten(${list})`;
   }
 
+  /** A JSON array's elements, any other value as a list of itself (a cast to ARRAY(JSON) succeeds exactly for arrays). */
+  protected elementsOrSelf(v: string): string {
+    return `coalesce(TRY_CAST(${v} AS ARRAY(JSON)), ARRAY[${v}])`;
+  }
+
   /** `json_format` gives a value's JSON text; its first character tells the type. */
   public typeCode(json: string): string {
     return `coalesce(substr(json_format(${json}), 1, 1), '')`;
   }
 
   public stringValue(json: string): string {
-    return `CASE WHEN substr(json_format(${json}), 1, 1) = '"' THEN json_extract_scalar(${json}, '$') END`;
+    return `CASE WHEN ${this.isString(json)} THEN json_extract_scalar(${json}, '$') END`;
   }
 
   private first(json: string): string {
-    return this.known.get(json)?.type ?? this.typeCode(json);
+    return this.typeColumn(json) ?? this.typeCode(json);
   }
 
   public isObject(json: string): string {
@@ -337,7 +372,7 @@ export class TrinoDialect extends SqlDialect {
   }
 
   public stringOf(json: string): string {
-    return this.known.get(json)?.text ?? `json_extract_scalar(${json}, '$')`;
+    return this.textColumn(json) ?? `json_extract_scalar(${json}, '$')`;
   }
 
   public numberOf(json: string): string {
@@ -348,12 +383,12 @@ export class TrinoDialect extends SqlDialect {
     return `json_format(${json})`;
   }
 
-  public member(json: string, key: string): string {
+  public member(json: string, key: string, isObject = false): string {
     // A plain name reads with a JSON path; any other key through the object cast to a map.
     const read = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
       ? `json_extract(${json}, ${sqlString(`$.${key}`)})`
       : `element_at(TRY_CAST(${json} AS MAP(VARCHAR, JSON)), ${sqlString(key)})`;
-    return `CASE WHEN ${this.isObject(json)} THEN ${read} END`;
+    return isObject ? read : `CASE WHEN ${this.isObject(json)} THEN ${read} END`;
   }
 
   public elements(json: string): string {
