@@ -204,6 +204,52 @@ export function libraryPatterns(): ProofPattern[] {
   return out;
 }
 
+/**
+ * Values where SQL most easily parts from the engine, each in a record's `sourceIPAddress`,
+ * `userAgent` and `requestParameters.value`: address spellings event-ruler accepts or refuses
+ * (IPv6 compressed, with leading zeros, IPv4-mapped, upper and lower case, too many groups, two
+ * `::`, a dotted IPv6, a dotted quad over 15 characters, parts over 255) and strings with line
+ * breaks around them (a regular expression's `$` also matches before a final line break).
+ */
+const EDGE_VALUES: Json[] = [
+  '10.0.0.1', '10.0.0.1\n', '\n10.0.0.1', '010.000.000.001', '255.255.255.255', '256.0.0.1', '1.2.3.4.5', '0000001.2.3.4', '1.2.3',
+  '2001:db8::1', '2001:DB8::1', '2001:0db8:0000:0000:0000:0000:0000:0001', '2001:00000db8::1', '2001:db8:0:0:0:0:0:1:2', '2001:db8::1::2',
+  '::', '::1', '1::', ':1', '1:', '::ffff:a00:1', '::FFFF:0A00:0001', '::ffff:10.0.0.1', '12345::1', 'fe80::1%eth0', '2001:db8::',
+  '2001:db8:0:0:0:0:0:1', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', 'ff:ff', 'IAM', 'iam\n', '\nIAM', 'iam', 'iAm\nx', 12, 0, 10.5, null, true,
+  ['10.0.0.1', 'x'], { nested: '10.0.0.1' },
+];
+
+/** Patterns over the edge values: address blocks (IPv4 and IPv6, narrow and wide) and anchored string tests. */
+const EDGE_PATTERNS: ProofPattern[] = [
+  ['v4-block', [{ cidr: '10.0.0.0/8' }]],
+  ['v4-pair', [{ cidr: '10.0.0.0/31' }]],
+  ['v4-all', [{ cidr: '0.0.0.0/0' }]],
+  ['v6-block', [{ cidr: '2001:db8::/32' }]],
+  ['v6-group', [{ cidr: '2001:db8::1:0/112' }]],
+  ['v6-all', [{ cidr: '::/0' }]],
+  ['v6-narrow', [{ cidr: '2001:db8:0:0:0:0:0:0/127' }]],
+  ['both', [{ cidr: '10.0.0.0/8' }, { cidr: '2001:db8::/32' }, 'IAM']],
+  ['ignore-case', [{ 'equals-ignore-case': 'iam' }]],
+  ['prefix-ignore-case', [{ prefix: { 'equals-ignore-case': 'iam' } }]],
+  ['suffix-ignore-case', [{ suffix: { 'equals-ignore-case': 'iam' } }]],
+  ['anything-but-ignore-case', [{ 'anything-but': { 'equals-ignore-case': ['iam'] } }]],
+].flatMap(([name, test]) => [
+  { name: `edge-${String(name)}-ip`, pattern: JSON.stringify({ detail: { sourceIPAddress: test } }) },
+  { name: `edge-${String(name)}-nested`, pattern: JSON.stringify({ detail: { requestParameters: { value: test } } }) },
+]);
+
+/** The edge batch: every edge value in a record of its own, with the patterns above. */
+export function edgeCaseBatch(): ProofBatch {
+  const r = new Random(7);
+  const records = EDGE_VALUES.map((value, i) => {
+    const record = generatedRecord(r, 900_000 + i, { value }, undefined);
+    record.eventID = `edge-${i}`;
+    record.sourceIPAddress = value;
+    return record;
+  });
+  return { patterns: EDGE_PATTERNS, records };
+}
+
 /** The fixture corpus's records. */
 export function corpusRecords(): Record<string, Json>[] {
   return loadCloudTrailRecords().map((f) => f.record as Record<string, Json>);

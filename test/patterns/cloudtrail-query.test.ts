@@ -82,10 +82,12 @@ describe('CloudTrailQuery', () => {
     expect(map.inexactReasons[0]).toContain('map<string,string>');
   });
 
-  test('an address test is reported inexact (the SQL reads IPv4 only)', () => {
-    const result = CloudTrailQuery.forPattern('ip', JSON.stringify({ detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } }), { dialect: QueryDialect.DUCKDB });
-    expect(result.exact).toBe(false);
-    expect(result.inexactReasons[0]).toMatch(/^ip: an IP address or CIDR test/);
+  test('address tests are exact in every dialect (IPv4 and IPv6 text read as event-ruler reads them)', () => {
+    for (const dialect of [QueryDialect.ATHENA, QueryDialect.CLOUDTRAIL_LAKE, QueryDialect.DUCKDB]) {
+      const table = dialect === QueryDialect.CLOUDTRAIL_LAKE ? 'eds1' : undefined;
+      const result = CloudTrailQuery.forPattern('ip', JSON.stringify({ detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }, { cidr: '2001:db8::/32' }] } }), { dialect, table });
+      expect(result.inexactReasons).toEqual([]);
+    }
   });
 
   describe('statements within the service\'s length limit', () => {

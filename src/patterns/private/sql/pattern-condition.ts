@@ -103,15 +103,13 @@ export class PatternConditionBuilder {
     private readonly share: (condition: string) => string = (c) => c) {}
 
   /** The condition for a pattern (JSON text of a valid pattern). */
-  public build(patternJson: string, extraLimitations: (tests: readonly ValuePattern[]) => string | undefined): PatternCondition {
+  public build(patternJson: string): PatternCondition {
     const { subRules, numeric } = compileSubRules(patternJson);
     const limitations = new Set<string>();
     const rules = subRules.map((rule, r) => {
       const fields: Field[] = [];
       const envelopeTests: string[] = [];
       for (const [name, tests] of rule) {
-        const extra = extraLimitations(tests);
-        if (extra !== undefined) limitations.add(extra);
         const valueTests = tests.filter((p) => !(p.kind === 'exists' && !p.exists));
         const allowsAbsence = valueTests.length < tests.length;
         const parts = splitName(name);

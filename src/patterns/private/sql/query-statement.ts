@@ -9,7 +9,6 @@
 import { ATHENA_COLUMNS, CLOUDTRAIL_LAKE_RECORD_COLUMN, DUCKDB_RECORDS_COLUMNS, SqlField } from './cloudtrail-tables';
 import { EnvelopeSql, PatternConditionBuilder, RecordPaths } from './pattern-condition';
 import { DuckDbDialect, SqlDialect, sqlString, TrinoDialect } from './sql-dialect';
-import { addressTestLimits } from './value-tests';
 import { ValuePattern } from '../../engine/value-patterns';
 
 export type DialectName = 'athena' | 'cloudtrail-lake' | 'duckdb';
@@ -334,7 +333,7 @@ export function buildStatement(patterns: readonly NamedPattern[], options: State
   const conditions = patterns.map((p) => {
     if (names.has(p.name)) throw new Error(`two patterns are named '${p.name}'`);
     names.add(p.name);
-    const condition = builder.build(p.pattern, (tests) => addressTestLimits(tests));
+    const condition = builder.build(p.pattern);
     for (const reason of condition.limitations) reasons.push(`${p.name}: ${reason}`);
     return `CASE WHEN ${condition.sql} THEN ${sqlString(p.name)} END`;
   });

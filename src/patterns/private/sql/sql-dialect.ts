@@ -92,6 +92,15 @@ export abstract class SqlDialect {
   /** A list of lists, concatenated. */
   public abstract flatten(list: string): string;
 
+  /** The number of elements of a list. */
+  public abstract listLength(list: string): string;
+
+  /** A text split at each `separator` (a list of texts). */
+  public abstract split(text: string, separator: string): string;
+
+  /** A list of texts concatenated. */
+  public abstract concat(list: string): string;
+
   /** The JSON type tests of a JSON value (false for SQL NULL). */
   public abstract isObject(json: string): string;
   public abstract isArray(json: string): string;
@@ -210,6 +219,18 @@ export class DuckDbDialect extends SqlDialect {
     return `flatten(${list})`;
   }
 
+  public listLength(list: string): string {
+    return `len(${list})`;
+  }
+
+  public split(text: string, separator: string): string {
+    return `string_split(${text}, ${sqlString(separator)})`;
+  }
+
+  public concat(list: string): string {
+    return `array_to_string(${list}, '')`;
+  }
+
   public typeCode(json: string): string {
     return `coalesce(json_type(${json}), '')`;
   }
@@ -325,6 +346,18 @@ export class TrinoDialect extends SqlDialect {
     return `flatten(${list})`;
   }
 
+  public listLength(list: string): string {
+    return `cardinality(${list})`;
+  }
+
+  public split(text: string, separator: string): string {
+    return `split(${text}, ${sqlString(separator)})`;
+  }
+
+  public concat(list: string): string {
+    return `array_join(${list}, '')`;
+  }
+
   /** A JSON array's elements, any other value as a list of itself (a cast to ARRAY(JSON) succeeds exactly for arrays). */
   protected elementsOrSelf(v: string): string {
     return `coalesce(TRY_CAST(${v} AS ARRAY(JSON)), ARRAY[${v}])`;
@@ -396,7 +429,9 @@ export class TrinoDialect extends SqlDialect {
   }
 
   public fullMatch(text: string, regex: string): string {
-    return `regexp_like(${text}, ${sqlString(`^(?:${regex})$`)})`;
+    // \A and \z: the whole text. `$` would also match before a final line break (Trino's regex
+    // library, as Java's), so `^(?:x)$` matches "x\n".
+    return `regexp_like(${text}, ${sqlString(`\\A(?:${regex})\\z`)})`;
   }
 
   public length(text: string): string {

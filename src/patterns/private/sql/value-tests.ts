@@ -140,10 +140,14 @@ function wildcardTest(d: SqlDialect, str: string, pattern: string): string {
 
 const HEX_DIGITS = '0123456789ABCDEF';
 
+/** event-ruler's IPv4 shape (a dotted quad of decimal digits). */
+const IPV4_SHAPE = '[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+';
+
 /**
  * `HexRange.contains` (ip-address.ts) as SQL over hex text: the walk accepts a text that starts
  * with one of a few prefixes and then has a digit in a set, or starts with a whole bound. Only
- * upper-case hex digits move the walk.
+ * upper-case hex digits move the walk. `hexLength`: the text is known to be that many hex digits,
+ * so alternatives that need a longer text are left out (an IPv4 address against an IPv6 block).
  */
 function hexRangeTest(hex: string, range: HexRange, hexLength?: number): string {
   const b = range.bottom;
@@ -158,9 +162,12 @@ function hexRangeTest(hex: string, range: HexRange, hexLength?: number): string 
   if (p > last) return 'FALSE';
   const common = b.slice(0, p);
   const alternatives: string[] = [];
-  const startsWith = (prefix: string) => (prefix === '' ? 'TRUE' : `substr(${hex}, 1, ${prefix.length}) = ${sqlString(prefix)}`);
-  const digitAt = (position: number, digits: string) => (digits === '' ? 'FALSE'
-    : `substr(${hex}, ${position + 1}, 1) IN (${Array.from(digits).map(sqlString).join(', ')})`);
+  const reachable = (length: number) => hexLength === undefined || length <= hexLength;
+  const startsWith = (prefix: string) => (prefix === '' ? 'TRUE' : !reachable(prefix.length) ? 'FALSE'
+    : `substr(${hex}, 1, ${prefix.length}) = ${sqlString(prefix)}`);
+  const digitAt = (position: number, digits: string) => (digits === '' || !reachable(position + 1) ? 'FALSE'
+    : digits.length === 1 ? `substr(${hex}, ${position + 1}, 1) = ${sqlString(digits)}`
+      : `substr(${hex}, ${position + 1}, 1) IN (${Array.from(digits).map(sqlString).join(', ')})`);
   const between = HEX_DIGITS.slice(HEX_DIGITS.indexOf(b[p]) + 1, HEX_DIGITS.indexOf(t[p]));
   alternatives.push(and([startsWith(common), digitAt(p, between)]));
   if (p === last) {
@@ -180,20 +187,51 @@ function hexRangeTest(hex: string, range: HexRange, hexLength?: number): string 
 }
 
 /**
- * The upper-case hex of an IP address string as event-ruler spells it (8 digits for IPv4), or NULL.
- * Only dotted-quad IPv4 text (at most 15 characters, each part 0-255) is converted; an IPv6 text
- * gets NULL, and value-tests callers report IPv6-capable tests as such (see `addressTestLimits`).
+ * The upper-case hex of an IPv4 address string as event-ruler spells it (8 digits), or NULL: only
+ * dotted-quad text of at most 15 characters, each part 0-255 (`parseIpv4`).
  */
 function ipv4Hex(d: SqlDialect, str: string): string {
-  const part = (i: number) => d.trino
-    ? `CAST(split_part(${str}, '.', ${i}) AS BIGINT)`
-    : `CAST(split_part(${str}, '.', ${i}) AS BIGINT)`;
-  const shape = d.fullMatch(str, '[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+');
-  const ok = `(${shape} AND ${d.length(str)} <= 15 AND ${[1, 2, 3, 4].map((i) => `${part(i)} <= 255`).join(' AND ')})`;
-  const hex = d.trino
-    ? `format('%02X%02X%02X%02X', ${[1, 2, 3, 4].map(part).join(', ')})`
-    : `printf('%02X%02X%02X%02X', ${[1, 2, 3, 4].map(part).join(', ')})`;
+  // TRY_CAST: the parts are read beside the length test, which SQL need not evaluate first.
+  const part = (i: number) => `TRY_CAST(split_part(${str}, '.', ${i}) AS BIGINT)`;
+  const ok = `(${d.fullMatch(str, IPV4_SHAPE)} AND ${d.length(str)} <= 15 AND ${[1, 2, 3, 4].map((i) => `${part(i)} <= 255`).join(' AND ')})`;
+  const hex = `${d.trino ? 'format' : 'printf'}('%02X%02X%02X%02X', ${[1, 2, 3, 4].map(part).join(', ')})`;
   return `CASE WHEN ${ok} THEN ${hex} END`;
+}
+
+/** A group of an IPv6 address as Java reads it: hex digits of value at most FFFF (leading zeros any number). */
+const IPV6_GROUP = '0*[0-9a-fA-F]{1,4}';
+
+/**
+ * The upper-case hex of an IPv6 address string (32 digits), or NULL, as Java's
+ * `IPAddressUtil.textToNumericFormatV6` reads text without dots or zone ids (`parseIpv6`): eight
+ * groups, or fewer around one `::` standing for at least one zero group.
+ */
+function ipv6Hex(d: SqlDialect, str: string): string {
+  const full = `${IPV6_GROUP}(?::${IPV6_GROUP}){7}`;
+  const side = `(?:${IPV6_GROUP}(?::${IPV6_GROUP}){0,6})?`;
+  const groups = (text: string) => d.filter(d.split(text, ':'), (g) => `${g} <> ''`);
+  const padded = (text: string) => d.concat(d.transform(groups(text), (g) => `lpad(upper(regexp_replace(${g}, '^0+', '')), 4, '0')`));
+  const left = `split_part(${str}, '::', 1)`;
+  const right = `split_part(${str}, '::', 2)`;
+  const compressed = `(${d.fullMatch(str, `${side}::${side}`)} AND ${d.listLength(groups(str))} <= 7)`;
+  return `CASE WHEN ${d.fullMatch(str, full)} THEN ${padded(str)} `
+    + `WHEN ${compressed} THEN ${padded(left)} || lpad('', CAST(4 * (8 - ${d.listLength(groups(str))}) AS INTEGER), '0') || ${padded(right)} END`;
+}
+
+/**
+ * Whether a string is an address in one of the ranges, as the engine tests it (`ipAddressToHex`
+ * then `HexRange.contains`): an IPv4 text is 8 hex digits, an IPv6 text 32, an IPv4-mapped IPv6
+ * address its IPv4 address.
+ */
+function addressTest(d: SqlDialect, str: string, ranges: readonly HexRange[]): string {
+  return d.anyMatch(d.list([str]), (s) => {
+    const hex = `CASE WHEN ${d.fullMatch(s, IPV4_SHAPE)} THEN ${ipv4Hex(d, s)} ELSE ${ipv6Hex(d, s)} END`;
+    return d.anyMatch(d.list([hex]), (h) => {
+      const unmapped = `CASE WHEN substr(${h}, 1, 24) = '00000000000000000000FFFF' THEN substr(${h}, 25) ELSE ${h} END`;
+      return d.anyMatch(d.list([unmapped]), (x) => `${x} IS NOT NULL AND CASE WHEN ${d.length(x)} = 8 `
+        + `THEN ${or(ranges.map((r) => hexRangeTest(x, r, 8)))} ELSE ${or(ranges.map((r) => hexRangeTest(x, r, 32)))} END`);
+    });
+  });
 }
 
 /**
@@ -273,10 +311,7 @@ export function valueTestSql(d: SqlDialect, value: SqlValue, patterns: readonly 
   const stringSide: string[] = [];
   if (exactStrings.length > 0) stringSide.push(`${v.str} IN (${[...new Set(exactStrings)].map(sqlString).join(', ')})`);
   stringSide.push(...stringTests);
-  if (ranges.length > 0) {
-    // The hex is computed once, as the single element of a list.
-    stringSide.push(d.anyMatch(d.list([ipv4Hex(d, v.str)]), (hex) => `${hex} IS NOT NULL AND ${or(ranges.map((r) => hexRangeTest(hex, r, 8)))}`));
-  }
+  if (ranges.length > 0) stringSide.push(addressTest(d, v.str, ranges));
   if (stringSide.length > 0) alternatives.push(and([v.isString, or(stringSide)]));
   const numberSide: string[] = [];
   if (exactNumbers.length > 0) numberSide.push(`${v.num} IN (${[...new Set(exactNumbers)].map(numberLiteral).join(', ')})`);
@@ -294,14 +329,4 @@ export function valueTestSql(d: SqlDialect, value: SqlValue, patterns: readonly 
 function numberLiteral(n: number): string {
   if (Object.is(n, -0)) return 'CAST(0 AS DOUBLE)';
   return `CAST(${sqlString(String(n))} AS DOUBLE)`;
-}
-
-/**
- * Why an address or CIDR test may answer differently in SQL than in the engine: the SQL converts
- * only IPv4 dotted quads to hex, so an IPv6 value never falls in a block there.
- */
-export function addressTestLimits(patterns: readonly ValuePattern[]): string | undefined {
-  return patterns.some((p) => p.kind === 'cidr' || p.kind === 'address')
-    ? 'an IP address or CIDR test: the SQL reads IPv4 addresses only, and EventBridge also matches IPv6 values (and an IPv4 value against an IPv6 block by its leading digits)'
-    : undefined;
 }
