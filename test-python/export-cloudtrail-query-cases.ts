@@ -31,7 +31,10 @@ for (const dialect of ['athena', 'cloudtrail-lake', 'duckdb']) {
   };
   for (const patterns of [presets, custom]) {
     const result = CloudTrailQuery.forPatterns(patterns, { ...options, dialect: QueryDialect.of(dialect) });
-    cases.push({ id: `${dialect}-${patterns.length}`, patterns, options, sql: result.sql, exact: result.exact, inexactReasons: result.inexactReasons });
+    cases.push({
+      id: `${dialect}-${patterns.length}`, patterns, options, sql: result.sql, exact: result.exact, inexactReasons: result.inexactReasons,
+      statements: result.statements, oversizedPatterns: result.oversizedPatterns,
+    });
   }
 }
 writeFileSync(file, JSON.stringify(cases, undefined, 1));

@@ -48,6 +48,8 @@ def test_python_generates_the_same_sql(case):
     assert result.sql == case["sql"]
     assert result.exact == case["exact"]
     assert result.inexact_reasons == case["inexactReasons"]
+    assert [{"sql": s.sql, "patternNames": s.pattern_names} for s in result.statements] == case["statements"]
+    assert result.oversized_patterns == case["oversizedPatterns"]
 
 
 def test_an_iam_event_pattern_in_athena():
