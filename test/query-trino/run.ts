@@ -19,6 +19,9 @@
  *   --concurrency N   queries at a time (default 2)
  *   --budget S        start no generated batch after S seconds of queries (default 0: run them all);
  *                     the library's patterns and the edge cases always run
+ *   --statements K    user (default): each batch as the statements a user runs, within the
+ *                     service's length limit; batch: each batch as one statement (fewer, longer
+ *                     queries, for a run of all 10,000 generated patterns)
  *
  * A pattern passes in a dialect when its rows are exactly the engine's matches. One whose
  * translation is inexact (listed in `inexactReasons`; the command line refuses those) is not
@@ -42,10 +45,15 @@ interface Options {
   concurrency: number;
   /** Seconds after which no further generated batch starts (0: no limit). */
   budget: number;
+  /**
+   * `user`: each batch as the statements a user runs (within the service's length limit);
+   * `batch`: each batch as one statement, whatever its length (fewer, longer queries: for long runs).
+   */
+  statements: 'user' | 'batch';
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { patterns: 11000, seed: 517441829, batch: 50, concurrency: 2, budget: 0 };
+  const options: Options = { patterns: 11000, seed: 517441829, batch: 50, concurrency: 2, budget: 0, statements: 'user' };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const int = () => {
@@ -60,7 +68,11 @@ function parseArgs(argv: string[]): Options {
       case '--batch': options.batch = int(); break;
       case '--concurrency': options.concurrency = int(); break;
       case '--budget': options.budget = value === '0' ? 0 : int(); break;
-      default: throw new Error(`unknown option '${flag}' (known: --url, --patterns, --seed, --batch, --concurrency, --budget)`);
+      case '--statements':
+        if (value !== 'user' && value !== 'batch') throw new Error(`--statements takes user or batch, got '${value}'`);
+        options.statements = value;
+        break;
+      default: throw new Error(`unknown option '${flag}' (known: --url, --patterns, --seed, --batch, --concurrency, --budget, --statements)`);
     }
   }
   return options;
@@ -151,7 +163,7 @@ function engineAnswer(run: DialectRun, batch: Batch, corpus: Record<string, Json
 /**
  * Runs one statement (holding `patterns`, of `batch`) over the view, and compares each exact
  * pattern's rows with the engine's matches. A statement Trino refuses as too complex to compile
- * (QUERY_EXCEEDED_COMPILER_LIMIT) runs again as two halves; the split is counted.
+ * (QUERY_EXCEEDED_COMPILER_LIMIT, COMPILER_ERROR) runs again as two halves; the split is counted.
  */
 async function runPatterns(trino: TrinoClient, run: DialectRun, batch: Batch, patterns: ProofPattern[], statement: string,
   inexactReasons: readonly string[], view: string, want: Map<string, number>, tally: Tally, failures: string[]): Promise<void> {
@@ -163,7 +175,9 @@ async function runPatterns(trino: TrinoClient, run: DialectRun, batch: Batch, pa
     rows = (await trino.query(sql)).rows;
   } catch (error) {
     const message = (error as Error).message;
-    if (message.includes('QUERY_EXCEEDED_COMPILER_LIMIT') && patterns.length > 1) {
+    // Too large to compile: Trino says so (QUERY_EXCEEDED_COMPILER_LIMIT), or its bytecode
+    // generator fails (COMPILER_ERROR, e.g. a method over the JVM's 64 KiB).
+    if (/QUERY_EXCEEDED_COMPILER_LIMIT|COMPILER_ERROR/.test(message) && patterns.length > 1) {
       tally.splits++;
       const half = Math.ceil(patterns.length / 2);
       for (const part of [patterns.slice(0, half), patterns.slice(half)]) {
@@ -215,7 +229,7 @@ async function runPatterns(trino: TrinoClient, run: DialectRun, batch: Batch, pa
 }
 
 async function runBatch(
-  trino: TrinoClient, run: DialectRun, batch: Batch, corpus: Record<string, Json>[], tally: Tally, failures: string[],
+  trino: TrinoClient, run: DialectRun, batch: Batch, corpus: Record<string, Json>[], tally: Tally, failures: string[], whole: boolean,
 ): Promise<void> {
   const loading = Date.now();
   const held = batch.records.filter(run.holds);
@@ -228,6 +242,10 @@ async function runBatch(
   // characters, Athena's 262,144 bytes), the patterns split among them by the library.
   const query = CloudTrailQuery.forPatterns(batch.patterns, { dialect: run.dialect, table: run.source });
   tally.oversized += query.oversizedPatterns.length;
+  if (whole) {
+    await runPatterns(trino, run, batch, batch.patterns, query.sql, query.inexactReasons, view, want, tally, failures);
+    return;
+  }
   for (const statement of query.statements) {
     const names = new Set(statement.patternNames);
     const inStatement = batch.patterns.filter((p) => names.has(p.name));
@@ -283,13 +301,19 @@ async function main(): Promise<void> {
   }));
   const queriesStarted = Date.now();
   const skipped = new Set<string>();
+  let done = 0;
   const tasks = batches.flatMap((batch, b) => DIALECTS.map((run, d) => async () => {
     // The library's patterns and the edge cases always run; generated batches while the budget lasts.
     if (b > 1 && options.budget > 0 && Date.now() - queriesStarted > options.budget * 1000) {
       skipped.add(batch.group);
       return;
     }
-    await runBatch(trino, run, batch, corpus, tallies[d], failures);
+    await runBatch(trino, run, batch, corpus, tallies[d], failures, options.statements === 'batch');
+    if (++done % 50 === 0) {
+      const sum = (k: 'passed' | 'failed') => tallies.reduce((n, t) => n + t[k], 0);
+      console.log(`query-trino: ${done} of ${batches.length * DIALECTS.length} batch runs, ${sum('passed')} passed, ${sum('failed')} failed, `
+        + `${((Date.now() - queriesStarted) / 1000).toFixed(0)} s`);
+    }
   }));
   await inParallel(tasks, options.concurrency);
   if (skipped.size > 0) {

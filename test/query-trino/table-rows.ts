@@ -73,10 +73,12 @@ function structValue(value: Record<string, unknown>, fields: readonly SqlField[]
  * table has a STRUCT, an array (or null) where it has an ARRAY, an object (or null) where it has a
  * MAP, at every level (Athena's SerDe cannot read anything else into those types), and a JSON
  * boolean in `readonly`, a STRING of `true`/`false` in the documented table (a string "true"
- * would be stored the same, so the table could not tell them apart). A STRING column takes any
- * other JSON value (a non-string as its JSON text). No CloudTrail record breaks this
- * (`userIdentity` is always an object, `readOnly` a boolean); generated records may, and the
- * athena proof leaves them out.
+ * would be stored the same, so the table could not tell them apart), and a string where the table
+ * has a STRING column of the record's values (the SerDe stores any other JSON value as its JSON
+ * text, which then reads as a string: `12`, `[...]` and `{...}` would be tested as text). No
+ * CloudTrail record breaks this (`userIdentity` is always an object, `readOnly` a boolean,
+ * `sourceIPAddress` and the other STRING fields strings); generated records may, and the athena
+ * proof leaves them out.
  */
 export function fitsAthenaTable(record: Record<string, unknown>): boolean {
   return fitsFields(record, ATHENA_COLUMNS);
@@ -87,6 +89,7 @@ function fitsFields(value: Record<string, unknown>, fields: readonly SqlField[])
   return fields.every((field) => {
     const v = byLowerKey.get(field.recordKey.toLowerCase());
     if (field.storage === 'boolean-text') return v === undefined || v === null || typeof v === 'boolean';
+    if (field.storage === 'value' && field.type.kind === 'string') return v === undefined || v === null || typeof v === 'string';
     return fitsType(v, field.type);
   });
 }
