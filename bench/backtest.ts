@@ -13,7 +13,9 @@
  * thread per core, started before the clock runs (starting them is timed apart). Both must give
  * the same result. Memory: each side runs alone in a child process, over a quarter of the files
  * and over all of them, and reports its RSS high-water mark (sampled every 10 ms, and the kernel's
- * maxrss).
+ * maxrss). The targets are judged on those children's throughput over all the files: each side
+ * alone in a fresh process, as the command line runs it (in the shared process the main thread
+ * runs every side's code, which slows the sides it runs, not the worker threads).
  *
  *   --events N     events in the full input (default 1000000)
  *   --per-file N   records per log file (default 500)
@@ -234,11 +236,8 @@ async function main(): Promise<void> {
   console.log(`  backtest, 1 worker (--workers 1: the main thread)                  ${k(oneRate).padStart(11)}  ${(oneRate / floorRate).toFixed(2).padStart(7)}x    ${run.one.seconds.toFixed(1)}`);
   console.log(`  backtest, ${String(options.workers).padEnd(2)} workers (worker threads; started in ${startSeconds.toFixed(2)} s, not timed) ${k(allRate).padStart(11)}  `
     + `${(allRate / floorRate).toFixed(2).padStart(7)}x    ${run.all.seconds.toFixed(1)}`);
-  const speedup = allRate / oneRate;
-  console.log(`targets: 1 worker / floor >= ${TARGET_RATIO}: ${(oneRate / floorRate).toFixed(2)}, ${oneRate / floorRate >= TARGET_RATIO ? 'met' : 'MISSED'}`);
-  console.log(`targets: ${options.workers} workers / 1 worker >= ${TARGET_SPEEDUP} on 2 cores: ${speedup.toFixed(2)}`
-    + `${cores === 2 && options.workers === 2 ? `, ${speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED'}` : ` (not judged: ${cores} cores, ${options.workers} workers)`}`
-    + ` (load average now ${os.loadavg()[0].toFixed(1)}: other processes on the cores lower it)`);
+  console.log(`  in this process: 1 worker / floor ${(oneRate / floorRate).toFixed(2)}, ${options.workers} workers / 1 worker ${(allRate / oneRate).toFixed(2)} `
+    + '(the main thread here also runs the other sides\' code, which slows the sides it runs; the targets are judged below, each side alone)');
   console.log(`  results of 1 and ${options.workers} workers identical: ${same ? 'yes' : 'NO'}; alerts counted: ${alerts.toLocaleString('en-US')} over ${run.one.events / options.rounds} events per round`);
   if (!same) process.exitCode = 1;
 
@@ -264,8 +263,14 @@ async function main(): Promise<void> {
       + `growth over the start ${mib(small[key].maxRss - small[key].baselineRss)} -> ${mib(full[key].maxRss - full[key].baselineRss)} `
       + '(what is held is one file per thread and the counts, not the input)');
   }
-  console.log(`  (children, reading alone: floor ${k(full.floor.events / full.floor.seconds)}, 1 worker ${k(full.one.events / full.one.seconds)}, `
-    + `${options.workers} workers ${k(full.all.events / full.all.seconds)})`);
+  // The targets: each side alone in a fresh process, as the command line runs it.
+  const alone = { floor: full.floor.events / full.floor.seconds, one: full.one.events / full.one.seconds, all: full.all.events / full.all.seconds };
+  console.log(`  each side alone in a child process, over all the files: floor ${k(alone.floor)}, 1 worker ${k(alone.one)}, ${options.workers} workers ${k(alone.all)}`);
+  console.log(`targets: 1 worker / floor >= ${TARGET_RATIO}: ${(alone.one / alone.floor).toFixed(2)}, ${alone.one / alone.floor >= TARGET_RATIO ? 'met' : 'MISSED'}`);
+  const speedup = alone.all / alone.one;
+  console.log(`targets: ${options.workers} workers / 1 worker >= ${TARGET_SPEEDUP} on 2 cores: ${speedup.toFixed(2)}`
+    + `${cores === 2 && options.workers === 2 ? `, ${speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED'}` : ` (not judged: ${cores} cores, ${options.workers} workers)`}`
+    + ` (load average now ${os.loadavg()[0].toFixed(1)}: other processes on the cores lower it)`);
 }
 
 main().catch((e) => {
