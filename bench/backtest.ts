@@ -26,7 +26,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { benchLogFiles, gunzipAndParse } from './bench-events';
+import { benchLogFiles, benchLogTree, gunzipAndParse } from './bench-events';
 import { Backtest, BacktestResult, backtestResult } from '../src/cli/backtest';
 import { BacktestWorkers, coreCount } from '../src/cli/backtest-workers';
 import { LogFile } from '../src/cli/log-files';
@@ -266,11 +266,36 @@ async function main(): Promise<void> {
   // The targets: each side alone in a fresh process, as the command line runs it.
   const alone = { floor: full.floor.events / full.floor.seconds, one: full.one.events / full.one.seconds, all: full.all.events / full.all.seconds };
   console.log(`  each side alone in a child process, over all the files: floor ${k(alone.floor)}, 1 worker ${k(alone.one)}, ${options.workers} workers ${k(alone.all)}`);
+  const cli = commandLineSeconds(benchLogTree(options), options.workers);
+  if (cli !== undefined) {
+    console.log(`  the command line (lib/cli/main.js backtest, wall clock with its start): --workers 1 ${cli.one.toFixed(1)} s, `
+      + `--workers ${options.workers} ${cli.all.toFixed(1)} s: ${(cli.one / cli.all).toFixed(2)}x`);
+  }
   console.log(`targets: 1 worker / floor >= ${TARGET_RATIO}: ${(alone.one / alone.floor).toFixed(2)}, ${alone.one / alone.floor >= TARGET_RATIO ? 'met' : 'MISSED'}`);
   const speedup = alone.all / alone.one;
-  console.log(`targets: ${options.workers} workers / 1 worker >= ${TARGET_SPEEDUP} on 2 cores: ${speedup.toFixed(2)}`
-    + `${cores === 2 && options.workers === 2 ? `, ${speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED'}` : ` (not judged: ${cores} cores, ${options.workers} workers)`}`
+  console.log(`targets: ${options.workers} workers / 1 worker >= ${TARGET_SPEEDUP} on 2 cores: ${speedup.toFixed(2)} in the children`
+    + `${cli === undefined ? '' : `, ${(cli.one / cli.all).toFixed(2)} with the command line`}`
+    + `${cores === 2 && options.workers === 2 ? `, ${speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED'} (judged on the children)` : ` (not judged: ${cores} cores, ${options.workers} workers)`}`
     + ` (load average now ${os.loadavg()[0].toFixed(1)}: other processes on the cores lower it)`);
+}
+
+/**
+ * Wall-clock seconds of the built command line over the folder with one worker and with all
+ * (`npx projen compile` builds lib/), or undefined when lib/ is not built.
+ */
+function commandLineSeconds(dir: string, workers: number): { one: number; all: number } | undefined {
+  const cliMain = path.join(ROOT, 'lib', 'cli', 'main.js');
+  if (!fs.existsSync(cliMain)) {
+    console.log('  (the command line is not built: run npx projen compile to time it too)');
+    return undefined;
+  }
+  const time = (n: number) => {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [cliMain, 'backtest', dir, '--workers', String(n), ...RULES.flatMap((r) => ['--preset', r])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (run.status !== 0) throw new Error(`backtest --workers ${n} exited with ${run.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  return { one: time(1), all: time(workers) };
 }
 
 main().catch((e) => {
