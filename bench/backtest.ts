@@ -26,7 +26,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { benchLogFiles, benchLogTree, gunzipAndParse } from './bench-events';
+import { BENCH_RULES, benchLogFiles, benchLogTree, gunzipAndParse } from './bench-events';
 import { Backtest, BacktestResult, backtestResult } from '../src/cli/backtest';
 import { BacktestWorkers, coreCount } from '../src/cli/backtest-workers';
 import { LogFile } from '../src/cli/log-files';
@@ -39,12 +39,6 @@ const TARGET_SPEEDUP = 1.7;
 const ROOT = path.join(__dirname, '..');
 const DATA = path.join(ROOT, '.tmp', 'bench-backtest');
 
-/** 16 rules: the post's three and thirteen more presets. */
-const RULES = [
-  'allApiCalls', 'changes', 'authChanges', 'cisPolicyChanges', 'policyChanges', 'rootUserActivity', 'consoleSignIns',
-  'consoleSignInWithoutMfa', 'failedConsoleSignIns', 'accessKeyChanges', 'mfaDeviceChanges', 'loginProfileChanges',
-  'roleTrustPolicyChanges', 'permissionsBoundaryChanges', 'identityProviderChanges', 'groupMembershipChanges',
-];
 
 interface Options {
   readonly events: number;
@@ -107,7 +101,7 @@ function measureInChild(mode: Mode, files: string[], workers: number): Measureme
 /** The child: reads the listed files and prints what it measured. */
 async function child(mode: string, listFile: string, workerCount: number): Promise<void> {
   const files: LogFile[] = (JSON.parse(fs.readFileSync(listFile, 'utf8')) as string[]).map((p) => ({ path: p, bytes: fs.statSync(p).size }));
-  const workers = mode === 'workers' ? await BacktestWorkers.start(RULES.map((name) => presetPattern(name).json), workerCount) : undefined;
+  const workers = mode === 'workers' ? await BacktestWorkers.start(BENCH_RULES.map((name) => presetPattern(name).json), workerCount) : undefined;
   const baselineRss = process.memoryUsage.rss();
   let peak = baselineRss;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
@@ -117,7 +111,7 @@ async function child(mode: string, listFile: string, workerCount: number): Promi
   if (mode === 'floor') {
     for (const file of files) events += await gunzipAndParse(file.path);
   } else {
-    const rules = RULES.map((name) => presetPattern(name));
+    const rules = BENCH_RULES.map((name) => presetPattern(name));
     let result: BacktestResult;
     if (workers !== undefined) {
       const read = await workers.read(files);
@@ -160,7 +154,7 @@ interface SideTime {
  */
 async function rounds(files: string[], options: Options, workers: BacktestWorkers): Promise<{ floor: SideTime; one: SideTime; all: SideTime }> {
   const logFiles: LogFile[] = files.map((f) => ({ path: f, bytes: 0 }));
-  const rules = RULES.map((name) => presetPattern(name));
+  const rules = BENCH_RULES.map((name) => presetPattern(name));
   const floor: SideTime = { seconds: 0, events: 0 };
   const one: SideTime = { seconds: 0, events: 0 };
   const all: SideTime = { seconds: 0, events: 0 };
@@ -210,12 +204,12 @@ async function main(): Promise<void> {
   const quarter = files.slice(0, Math.ceil(files.length / 4));
   const gz = files.reduce((s, f) => s + fs.statSync(f).size, 0);
   const cores = coreCount();
-  console.log(`bench:backtest: ${RULES.length} rules (IamEventPattern presets) over ${options.events.toLocaleString('en-US')} CloudTrail events in `
+  console.log(`bench:backtest: ${BENCH_RULES.length} rules (IamEventPattern presets) over ${options.events.toLocaleString('en-US')} CloudTrail events in `
     + `${files.length.toLocaleString('en-US')} gzip files of ${options.perFile} records (${(gz / 2 ** 20).toFixed(0)} MiB gzipped), `
     + `Node ${process.version}, ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   const started = process.hrtime.bigint();
-  const workers = await BacktestWorkers.start(RULES.map((name) => presetPattern(name).json), options.workers);
+  const workers = await BacktestWorkers.start(BENCH_RULES.map((name) => presetPattern(name).json), options.workers);
   const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   let run;
   try {
@@ -291,7 +285,7 @@ function commandLineSeconds(dir: string, workers: number): { one: number; all: n
   }
   const time = (n: number) => {
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [cliMain, 'backtest', dir, '--workers', String(n), ...RULES.flatMap((r) => ['--preset', r])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const run = spawnSync(process.execPath, [cliMain, 'backtest', dir, '--workers', String(n), ...BENCH_RULES.flatMap((r) => ['--preset', r])], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (run.status !== 0) throw new Error(`backtest --workers ${n} exited with ${run.status}`);
     return Number(process.hrtime.bigint() - started) / 1e9;
   };

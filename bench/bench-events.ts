@@ -1,6 +1,7 @@
 /**
- * What bench:backtest and bench:query share: the event set they read and the floor they measure it
- * against, so both benchmarks read the same files and compare with the same floor.
+ * What bench:backtest and bench:query share: the event set they read, the rules they run and the
+ * floor they measure it against, so both benchmarks read the same files with the same rules and
+ * compare with the same floor.
  */
 import { createReadStream } from 'fs';
 import * as fs from 'fs';
@@ -8,6 +9,13 @@ import * as path from 'path';
 import { createGunzip, gzipSync } from 'zlib';
 
 const ROOT = path.join(__dirname, '..');
+
+/** The 16 rules both benchmarks run: the post's three and thirteen more presets. */
+export const BENCH_RULES: readonly string[] = [
+  'allApiCalls', 'changes', 'authChanges', 'cisPolicyChanges', 'policyChanges', 'rootUserActivity', 'consoleSignIns',
+  'consoleSignInWithoutMfa', 'failedConsoleSignIns', 'accessKeyChanges', 'mfaDeviceChanges', 'loginProfileChanges',
+  'roleTrustPolicyChanges', 'permissionsBoundaryChanges', 'identityProviderChanges', 'groupMembershipChanges',
+];
 const DATA = path.join(ROOT, '.tmp', 'bench-backtest');
 
 /**

@@ -14,7 +14,7 @@
  *   --per-file N   records per log file (default 500)
  */
 import * as os from 'os';
-import { benchLogTree, gunzipAndParse } from './bench-events';
+import { BENCH_RULES, benchLogTree, gunzipAndParse } from './bench-events';
 import { readLogs } from '../src/cli/backtest-workers';
 import { duckDbBacktest } from '../src/cli/duckdb-backtest';
 import { findLogFiles } from '../src/cli/log-files';
@@ -22,12 +22,6 @@ import { presetPattern } from '../src/cli/pattern-source';
 
 const TARGET_RATIO = 2;
 
-/** The 16 rules of bench:backtest. */
-const RULES = [
-  'allApiCalls', 'changes', 'authChanges', 'cisPolicyChanges', 'policyChanges', 'rootUserActivity', 'consoleSignIns',
-  'consoleSignInWithoutMfa', 'failedConsoleSignIns', 'accessKeyChanges', 'mfaDeviceChanges', 'loginProfileChanges',
-  'roleTrustPolicyChanges', 'permissionsBoundaryChanges', 'identityProviderChanges', 'groupMembershipChanges',
-];
 
 interface Options {
   readonly events: number;
@@ -58,7 +52,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const root = benchLogTree(options);
   const set = await findLogFiles([root]);
-  const rules = RULES.map((name) => presetPattern(name));
+  const rules = BENCH_RULES.map((name) => presetPattern(name));
   console.log(`${options.events.toLocaleString('en-US')} events in ${set.files.length.toLocaleString('en-US')} files `
     + `(${(set.totalBytes / 2 ** 20).toFixed(0)} MiB gzipped), ${rules.length} presets, ${os.cpus().length} cores`);
 
