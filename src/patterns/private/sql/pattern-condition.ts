@@ -14,7 +14,7 @@
  * at each such shared path and tests the fields within one instance. An absence is judged, as in
  * the engine, only against the choices of the fields before it in name order.
  */
-import { SqlDialect } from './sql-dialect';
+import { sqlAnd as and, SqlDialect, sqlOr as or } from './sql-dialect';
 import { SqlValue, valueTestSql } from './value-tests';
 import { checkPatternText } from '../../engine/pattern-check';
 import { fieldsInNumericMachines } from '../../engine/shared-byte-machines';
@@ -316,18 +316,4 @@ function deepestPrefix(nodes: readonly (readonly string[])[], path: readonly str
 
 function key(path: readonly string[]): string {
   return JSON.stringify(path);
-}
-
-function or(parts: readonly string[]): string {
-  const kept = parts.filter((p) => p !== 'FALSE');
-  if (kept.includes('TRUE')) return 'TRUE';
-  if (kept.length === 0) return 'FALSE';
-  return kept.length === 1 ? kept[0] : `(${kept.join(' OR ')})`;
-}
-
-function and(parts: readonly string[]): string {
-  const kept = parts.filter((p) => p !== 'TRUE');
-  if (kept.includes('FALSE')) return 'FALSE';
-  if (kept.length === 0) return 'TRUE';
-  return kept.length === 1 ? kept[0] : `(${kept.join(' AND ')})`;
 }

@@ -92,25 +92,25 @@ abstract class PathColumns implements RecordPaths {
   }
 
   public values(path: readonly string[]): { fast: string; leaf: string; list: string } {
-    const k = JSON.stringify(path);
-    let c = this.valueColumns.get(k);
-    if (c === undefined) {
-      c = { n: this.valueColumns.size + 1, path };
-      this.valueColumns.set(k, c);
-      for (let j = 1; j <= path.length; j++) this.column(path.slice(0, j));
-    }
-    return { fast: `f${c.n}`, leaf: this.column(path), list: `l${c.n}` };
+    const n = this.listNumber(this.valueColumns, path);
+    return { fast: `f${n}`, leaf: this.column(path), list: `l${n}` };
   }
 
   public instances(path: readonly string[]): string {
+    return `i${this.listNumber(this.instanceColumns, path)}`;
+  }
+
+  /** The number of a path's list column in `lists`, registering it (and the path's columns) on first use. */
+  private listNumber(lists: Map<string, { n: number; path: readonly string[] }>, path: readonly string[]): number {
     const k = JSON.stringify(path);
-    let c = this.instanceColumns.get(k);
+    let c = lists.get(k);
     if (c === undefined) {
-      c = { n: this.instanceColumns.size + 1, path };
-      this.instanceColumns.set(k, c);
-      for (let j = 1; j <= path.length; j++) this.column(path.slice(0, j));
+      c = { n: lists.size + 1, path };
+      lists.set(k, c);
+      // Registers the path's prefixes too, parents first.
+      this.column(path);
     }
-    return `i${c.n}`;
+    return c.n;
   }
 
   /**

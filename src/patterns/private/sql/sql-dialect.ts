@@ -17,6 +17,22 @@ export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** Conditions joined with OR; constant TRUE and FALSE parts are folded away. */
+export function sqlOr(parts: readonly string[]): string {
+  const kept = parts.filter((p) => p !== 'FALSE');
+  if (kept.includes('TRUE')) return 'TRUE';
+  if (kept.length === 0) return 'FALSE';
+  return kept.length === 1 ? kept[0] : `(${kept.join(' OR ')})`;
+}
+
+/** Conditions joined with AND; constant TRUE and FALSE parts are folded away. */
+export function sqlAnd(parts: readonly string[]): string {
+  const kept = parts.filter((p) => p !== 'TRUE');
+  if (kept.includes('FALSE')) return 'FALSE';
+  if (kept.length === 0) return 'TRUE';
+  return kept.length === 1 ? kept[0] : `(${kept.join(' AND ')})`;
+}
+
 /** How deep arrays nested directly in arrays are opened (`[[["x"]]]` is 3). */
 export const ARRAY_NESTING_OPENED = 4;
 

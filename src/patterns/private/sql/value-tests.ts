@@ -4,7 +4,7 @@
  * passes when any test passes; a string test sees only strings, a numeric test only numbers, each
  * `anything-but` passes every value of another type.
  */
-import { SqlDialect, sqlString } from './sql-dialect';
+import { sqlAnd as and, SqlDialect, sqlOr as or, sqlString } from './sql-dialect';
 import { HexRange } from '../../engine/ip-address';
 import { ValuePattern } from '../../engine/value-patterns';
 import { parseWildcard } from '../../engine/wildcard';
@@ -42,18 +42,6 @@ function partsOf(d: SqlDialect, value: SqlValue): ValueParts {
     isFalse: `(${d.isBoolean(j)} AND NOT ${d.isTrue(j)})`,
     isNull: d.isNullLiteral(j),
   };
-}
-
-function or(parts: readonly string[]): string {
-  if (parts.length === 0) return 'FALSE';
-  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
-}
-
-function and(parts: readonly string[]): string {
-  const kept = parts.filter((p) => p !== 'TRUE');
-  if (kept.includes('FALSE')) return 'FALSE';
-  if (kept.length === 0) return 'TRUE';
-  return kept.length === 1 ? kept[0] : `(${kept.join(' AND ')})`;
 }
 
 /** Escapes text for LIKE with `\` as the escape character. */
