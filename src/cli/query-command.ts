@@ -4,6 +4,7 @@ import { previewRules } from './rule-preview';
 import { loadTemplates } from './template-files';
 import { CliIo } from './terminal';
 import { CloudTrailQuery, NamedEventPattern, QueryDialect } from '../patterns/cloudtrail-query';
+import { DialectName, STATEMENT_LIMITS } from '../patterns/private/sql/query-statement';
 
 /** Options of `query`. */
 export interface QueryCommandOptions {
@@ -58,8 +59,10 @@ export async function queryCommand(io: CliIo, options: QueryCommandOptions): Pro
       + 'or add --accept-inexact to print it with these differences listed at its top.\n');
     return 'inexact';
   }
+  // Only a dialect with a limit gives oversized patterns or several statements.
+  const limit = STATEMENT_LIMITS[dialect.name as DialectName]?.description;
   if (result.oversizedPatterns.length > 0) {
-    io.stderr.write(`The ${dialect.name} SQL of ${result.oversizedPatterns.map((n) => `'${n}'`).join(', ')} is longer than ${STATEMENT_LIMIT[dialect.name]} `
+    io.stderr.write(`The ${dialect.name} SQL of ${result.oversizedPatterns.map((n) => `'${n}'`).join(', ')} is longer than ${limit} `
       + 'even alone. No SQL printed. Fix: query these patterns with --dialect athena (262,144 bytes) or locally with backtest, '
       + 'or split a pattern\'s $or branches into patterns of their own.\n');
     return 'too-long';
@@ -67,18 +70,12 @@ export async function queryCommand(io: CliIo, options: QueryCommandOptions): Pro
   const header = result.exact ? '' : '-- Inexact translation (--accept-inexact): rows may differ from what EventBridge matches, because:\n'
     + result.inexactReasons.map((r) => `--   ${r.replace(/\n/g, ' ')}\n`).join('');
   if (result.statements.length > 1) {
-    io.stderr.write(`${result.statements.length} statements, each within ${STATEMENT_LIMIT[dialect.name]}, to run one after the other; `
+    io.stderr.write(`${result.statements.length} statements, each within ${limit}, to run one after the other; `
       + `the patterns of each:\n${result.statements.map((st, i) => `  ${i + 1}: ${st.patternNames.join(', ')}\n`).join('')}`);
   }
   io.stdout.write(header + result.statements.map((st) => st.sql).join(';\n\n'));
   return 'ok';
 }
-
-/** What each dialect's service accepts, for messages (DuckDB takes any length). */
-const STATEMENT_LIMIT: Readonly<Record<string, string>> = {
-  'cloudtrail-lake': "CloudTrail Lake's StartQuery limit of 10,000 characters",
-  'athena': "Athena's StartQueryExecution limit of 262,144 bytes",
-};
 
 /** The presets, pattern files and template rules to query, named as their rows will be. */
 async function namedPatterns(io: CliIo, options: QueryCommandOptions): Promise<NamedEventPattern[]> {

@@ -1,7 +1,7 @@
 import { EventPatternMatcher } from './engine/event-pattern-matcher';
 import { IamEventPattern } from './iam-event-pattern';
 import { invalidInput } from '../private/invalid-input';
-import { buildStatement, DialectName, StatementOptions } from './private/sql/query-statement';
+import { buildStatement, DialectName, StatementOptions, STATEMENT_LIMITS } from './private/sql/query-statement';
 
 /**
  * Where the SQL of a `CloudTrailQuery` runs: Amazon Athena over the organization trail's table,
@@ -177,18 +177,6 @@ export class CloudTrailQuery {
 
   private constructor() {}
 }
-
-/**
- * How long a statement the service takes. CloudTrail Lake: StartQuery's `QueryStatement` holds at
- * most 10,000 characters (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StartQuery.html).
- * Athena: StartQueryExecution's `QueryString` at most 262,144 bytes
- * (https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html).
- */
-const STATEMENT_LIMITS: Readonly<Record<DialectName, { readonly max: number; readonly size: (sql: string) => number } | undefined>> = {
-  'cloudtrail-lake': { max: 10_000, size: (sql) => sql.length },
-  'athena': { max: 262_144, size: (sql) => Buffer.byteLength(sql, 'utf8') },
-  'duckdb': undefined,
-};
 
 /**
  * The patterns' statements within the dialect's limit: patterns are added in order to a statement

@@ -13,6 +13,23 @@ import { ValuePattern } from '../../engine/value-patterns';
 
 export type DialectName = 'athena' | 'cloudtrail-lake' | 'duckdb';
 
+/**
+ * How long a statement each dialect's service takes (DuckDB: any length), how to measure it, and
+ * its name in messages. CloudTrail Lake: StartQuery's `QueryStatement` holds at most 10,000
+ * characters (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StartQuery.html).
+ * Athena: StartQueryExecution's `QueryString` at most 262,144 bytes
+ * (https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html).
+ */
+export const STATEMENT_LIMITS: Readonly<Record<DialectName, {
+  readonly max: number;
+  readonly size: (sql: string) => number;
+  readonly description: string;
+} | undefined>> = {
+  'cloudtrail-lake': { max: 10_000, size: (sql) => sql.length, description: "CloudTrail Lake's StartQuery limit of 10,000 characters" },
+  'athena': { max: 262_144, size: (sql) => Buffer.byteLength(sql, 'utf8'), description: "Athena's StartQueryExecution limit of 262,144 bytes" },
+  'duckdb': undefined,
+};
+
 /** A pattern with the name its rows carry. */
 export interface NamedPattern {
   readonly name: string;
