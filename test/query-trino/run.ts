@@ -269,9 +269,10 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const corpus = corpusRecords().map((record, i) => withEventId(record, `corpus-${i}`));
+  const edges = edgeCaseBatch();
   const batches: Batch[] = [
     { group: 'library', patterns: libraryPatterns().filter((p) => isValidPattern(p.pattern)), records: [] },
-    { group: 'edges', patterns: edgeCaseBatch().patterns.filter((p) => isValidPattern(p.pattern)), records: edgeCaseBatch().records },
+    { group: 'edges', patterns: edges.patterns.filter((p) => isValidPattern(p.pattern)), records: edges.records },
     ...interleaved(generatedBatches(options.seed, options.patterns, options.batch)).map((b, i) => ({
       group: `b${i}`, patterns: b.patterns.filter((p) => isValidPattern(p.pattern)), records: b.records,
     })),
