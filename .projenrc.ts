@@ -182,6 +182,12 @@ project.addTask('bench:engine', {
 // against a served aws-cdk-go instead (scripts/test-all.sh), in every CI run.
 project.tasks.tryFind('package:go')?.reset('jsii-pacmak -v --target go --code-only');
 
+// The command line's bin is run by path (`npx cdk-iam-change-alerts`, node_modules/.bin): it must be
+// executable right after every compile. jsii writes lib/cli/main.js without the execute bit, and npm
+// sets it only when it links the bin: an npx cache entry made before a clean rebuild links to the
+// rebuilt file without setting it again, and the shell refuses it ("Permission denied", exit 127).
+project.compileTask.exec('chmod +x lib/cli/main.js');
+
 // The API reference for Python users too (API.md is TypeScript's), regenerated with it.
 project.tasks.tryFind('docgen')?.exec('jsii-docgen -l python -o API.python.md');
 

@@ -24,6 +24,8 @@ npx projen default
 step "jsii compile and API.md"
 npx projen compile
 npx projen docgen
+# `npx cdk-iam-change-alerts` runs the bin by path: it must be executable without npm linking it again.
+[ -x lib/cli/main.js ] || { echo "test-all: lib/cli/main.js is not executable after compile (see compileTask in .projenrc.ts)"; exit 1; }
 
 step "jsii compile on Node.js 22 too (npm package node@22)"
 npm exec --yes --package=node@22 -- node -e 'if (!process.version.startsWith("v22.")) { console.error("not Node.js 22: " + process.version); process.exit(1); }'
