@@ -3,7 +3,7 @@ import * as path from 'path';
 import { corpusRecord, FIXTURES, tempDir, truncateFile, writeCloudTrailLog, writeGzip, writeText } from './cli-test-support';
 import { JsonObject } from '../../src/cli/cloudtrail-envelope';
 import { findLogFiles } from '../../src/cli/log-files';
-import { FileReadResult, parseEventText, readEventFile } from '../../src/cli/log-reader';
+import { FileReadResult, parseEventText, readEventFile, ReadOptions } from '../../src/cli/log-reader';
 
 const dir = tempDir();
 const createUser = corpusRecord('ct-005');
@@ -16,127 +16,145 @@ interface Read {
   readonly positions: Array<[number, number, string | undefined]>;
 }
 
+/**
+ * How the reader is run: files read whole (the default for files up to 8 MiB, every test file
+ * here), streamed (as larger files are), or read whole first and streamed when the text turns out
+ * larger than the limit. Every test of the two groups below runs in each way, with the same result.
+ */
+const WAYS: ReadonlyArray<[string, ReadOptions]> = [
+  ['read whole', {}],
+  ['streamed', { wholeFileBytes: -1 }],
+  ['streamed once the text exceeds the whole-read limit', { wholeTextBytes: 64 }],
+];
+let way: ReadOptions = {};
+
 async function read(file: string, maxDocumentChars?: number, holdChars?: number): Promise<Read> {
   const events: JsonObject[] = [];
   const positions: Array<[number, number, string | undefined]> = [];
   const result = await readEventFile(file, (event, line, index, id) => {
     events.push(event);
     positions.push([line, index, id]);
-  }, { maxDocumentChars, holdChars });
+  }, { ...way, maxDocumentChars, holdChars });
   return { result, events, positions };
 }
 
-describe('CloudTrail log files as S3 delivers them', () => {
-  test('a gzipped {"Records": [...]} file gives each record in its EventBridge envelope', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 's3', 'log.json.gz'), [createUser, signIn]);
-    const { result, events } = await read(file);
-    expect(result).toEqual({ events: 2, skippedEntries: 0, entryProblems: [] });
-    expect(events.map((e) => [e.source, e.detail])).toEqual([['aws.iam', createUser], ['aws.signin', signIn]]);
-  });
+describe.each(WAYS)('files %s', (_name, options) => {
+  beforeAll(() => { way = options; });
+  afterAll(() => { way = {}; });
 
-  test('gzip is recognised by its content, whatever the file name', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 's3', 'misnamed.json'), [createUser]);
-    expect((await read(file)).result.events).toBe(1);
-  });
+  describe('CloudTrail log files as S3 delivers them', () => {
+    test('a gzipped {"Records": [...]} file gives each record in its EventBridge envelope', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 's3', 'log.json.gz'), [createUser, signIn]);
+      const { result, events } = await read(file);
+      expect(result).toEqual({ events: 2, skippedEntries: 0, entryProblems: [] });
+      expect(events.map((e) => [e.source, e.detail])).toEqual([['aws.iam', createUser], ['aws.signin', signIn]]);
+    });
 
-  test('a .gz file that is not gzip is read as text', async () => {
-    const file = writeText(path.join(dir, 's3', 'plain.json.gz'), JSON.stringify({ Records: [createUser] }));
-    expect((await read(file)).result).toEqual({ events: 1, skippedEntries: 0, entryProblems: [] });
-  });
+    test('gzip is recognised by its content, whatever the file name', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 's3', 'misnamed.json'), [createUser]);
+      expect((await read(file)).result.events).toBe(1);
+    });
 
-  test('reports the bytes read from disk', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 's3', 'bytes.json.gz'), [createUser, signIn, getGroup]);
-    let bytes = 0;
-    await readEventFile(file, () => undefined, { onBytes: (n) => { bytes += n; } });
-    expect(bytes).toBe(fs.statSync(file).size);
-  });
+    test('a .gz file that is not gzip is read as text', async () => {
+      const file = writeText(path.join(dir, 's3', 'plain.json.gz'), JSON.stringify({ Records: [createUser] }));
+      expect((await read(file)).result).toEqual({ events: 1, skippedEntries: 0, entryProblems: [] });
+    });
 
-  test('a truncated gzip is a file error naming the cause', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 'bad', 'truncated.json.gz'), [createUser, signIn, getGroup]);
-    truncateFile(file, Math.floor(fs.statSync(file).size / 2));
-    const { result } = await read(file);
-    expect(result.error).toMatch(/^truncated or corrupt gzip \(unexpected end of file\)$/);
-  });
+    test('reports the bytes read from disk', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 's3', 'bytes.json.gz'), [createUser, signIn, getGroup]);
+      let bytes = 0;
+      await readEventFile(file, () => undefined, { ...way, onBytes: (n) => { bytes += n; } });
+      expect(bytes).toBe(fs.statSync(file).size);
+    });
 
-  test('a Records file that is not JSON is a file error', async () => {
-    const file = writeGzip(path.join(dir, 'bad', 'invalid.json.gz'), '{"Records": [{"eventName": "CreateUser",');
-    expect((await read(file)).result.error).toMatch(/^invalid JSON \(/);
-  });
+    test('a truncated gzip is a file error naming the cause', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 'bad', 'truncated.json.gz'), [createUser, signIn, getGroup]);
+      truncateFile(file, Math.floor(fs.statSync(file).size / 2));
+      const { result } = await read(file);
+      expect(result.error).toMatch(/^truncated or corrupt gzip \(unexpected end of file\)$/);
+    });
 
-  test('JSON of another shape is a file error saying what was expected and what was found', async () => {
-    const file = writeGzip(path.join(dir, 'bad', 'shape.json.gz'), '{"digestStartTime": "2024-01-01T00:00:00Z", "logFiles": []}');
-    expect((await read(file)).result.error).toBe('wrong shape: expected CloudTrail records as S3 delivers them ({"Records": [...]}), '
+    test('a Records file that is not JSON is a file error', async () => {
+      const file = writeGzip(path.join(dir, 'bad', 'invalid.json.gz'), '{"Records": [{"eventName": "CreateUser",');
+      expect((await read(file)).result.error).toMatch(/^invalid JSON \(/);
+    });
+
+    test('JSON of another shape is a file error saying what was expected and what was found', async () => {
+      const file = writeGzip(path.join(dir, 'bad', 'shape.json.gz'), '{"digestStartTime": "2024-01-01T00:00:00Z", "logFiles": []}');
+      expect((await read(file)).result.error).toBe('wrong shape: expected CloudTrail records as S3 delivers them ({"Records": [...]}), '
       + 'an EventBridge event, a CloudTrail record, a JSON array of them, or JSON lines of them; found an object with keys digestStartTime, logFiles');
+    });
+
+    test('an entry of Records that is no record is skipped, the others are read', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 's3', 'mixed.json.gz'), [createUser, { hello: 'world' }, signIn]);
+      const { result } = await read(file);
+      expect(result.events).toBe(2);
+      expect(result.skippedEntries).toBe(1);
+      expect(result.entryProblems[0]).toMatch(/^Records\[1\]: not a CloudTrail record/);
+    });
+
+    test('a pretty-printed Records file is read as one document', async () => {
+      const file = writeText(path.join(dir, 's3', 'pretty.json'), JSON.stringify({ Records: [createUser, signIn] }, null, 2));
+      const { result, positions } = await read(file);
+      expect([result.events, positions]).toEqual([2, [[0, 0, undefined], [0, 1, undefined]]]);
+    });
+
+    test('a pretty-printed document of another shape is a file error', async () => {
+      const file = writeText(path.join(dir, 'bad', 'pretty-shape.json'), JSON.stringify({ Resources: {} }, null, 2));
+      expect((await read(file)).result.error).toMatch(/^wrong shape: expected CloudTrail records .* found an object with keys Resources$/);
+    });
+
+    test('a document longer than the limit is a file error', async () => {
+      const file = writeCloudTrailLog(path.join(dir, 's3', 'long.json.gz'), [createUser, signIn]);
+      expect((await read(file, 1000)).result.error).toMatch(/longer than 1000 characters/);
+    });
+
+    test('a file that does not exist is a file error', async () => {
+      expect((await read(path.join(dir, 'nowhere.json.gz'))).result.error).toMatch(/^cannot read the file/);
+    });
   });
 
-  test('an entry of Records that is no record is skipped, the others are read', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 's3', 'mixed.json.gz'), [createUser, { hello: 'world' }, signIn]);
-    const { result } = await read(file);
-    expect(result.events).toBe(2);
-    expect(result.skippedEntries).toBe(1);
-    expect(result.entryProblems[0]).toMatch(/^Records\[1\]: not a CloudTrail record/);
+  describe('JSON lines', () => {
+    test('each line is a record, an event or a Records object, with its line number', async () => {
+      const event = { 'version': '0', 'id': 'x', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.iam', 'detail': getGroup };
+      const text = [JSON.stringify(createUser), '', JSON.stringify(event), JSON.stringify({ Records: [signIn] })].join('\n') + '\n';
+      const file = writeGzip(path.join(dir, 'lines', 'mixed.jsonl.gz'), text);
+      const { result, events, positions } = await read(file);
+      expect(result.events).toBe(3);
+      expect(events.map((e) => (e.detail as JsonObject).eventName)).toEqual(['CreateUser', 'GetGroup', 'ConsoleLogin']);
+      expect(positions).toEqual([[1, 0, undefined], [3, 0, undefined], [4, 0, undefined]]);
+    });
+
+    test('a line that is not JSON is skipped with its number; the rest is read', async () => {
+      const file = writeText(path.join(dir, 'lines', 'broken.jsonl'), `${JSON.stringify(createUser)}\n{"eventName": \n${JSON.stringify(signIn)}`);
+      const { result } = await read(file);
+      expect(result.events).toBe(2);
+      expect(result.entryProblems).toEqual([expect.stringMatching(/^line 2: invalid JSON/)]);
+    });
+
+    test('a large file is read line by line as it arrives, lines split correctly across chunks, multi-byte characters included', async () => {
+      const records = Array.from({ length: 3000 }, (_, i) => ({ ...createUser, eventID: `id-${i}`, userAgent: `agent ✓ ${'é'.repeat(i % 50)}` }));
+      const file = writeGzip(path.join(dir, 'lines', 'many.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
+      // 1000 characters stand for the 16 Mi a real run holds before it looks for lines; the chunks are 256 KiB.
+      const { events, positions } = await read(file, undefined, 1000);
+      expect(events.map((e) => (e.detail as JsonObject).userAgent)).toEqual(records.map((r) => r.userAgent));
+      expect(positions[2999]).toEqual([3000, 0, undefined]);
+    });
+
+    test('a small JSON-lines file is read the same way', async () => {
+      const records = Array.from({ length: 300 }, (_, i) => ({ ...createUser, eventID: `id-${i}` }));
+      const file = writeGzip(path.join(dir, 'lines', 'few.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
+      const { events, positions } = await read(file);
+      expect([events.length, positions[299]]).toEqual([300, [300, 0, undefined]]);
+    });
+
+    test('a large pretty-printed document is read whole once its first line is no complete value', async () => {
+      const file = writeText(path.join(dir, 's3', 'large-pretty.json'), JSON.stringify({ Records: [createUser, signIn, getGroup] }, null, 2));
+      const { result } = await read(file, undefined, 100);
+      expect(result).toEqual({ events: 3, skippedEntries: 0, entryProblems: [] });
+    });
   });
 
-  test('a pretty-printed Records file is read as one document', async () => {
-    const file = writeText(path.join(dir, 's3', 'pretty.json'), JSON.stringify({ Records: [createUser, signIn] }, null, 2));
-    const { result, positions } = await read(file);
-    expect([result.events, positions]).toEqual([2, [[0, 0, undefined], [0, 1, undefined]]]);
-  });
-
-  test('a pretty-printed document of another shape is a file error', async () => {
-    const file = writeText(path.join(dir, 'bad', 'pretty-shape.json'), JSON.stringify({ Resources: {} }, null, 2));
-    expect((await read(file)).result.error).toMatch(/^wrong shape: expected CloudTrail records .* found an object with keys Resources$/);
-  });
-
-  test('a document longer than the limit is a file error', async () => {
-    const file = writeCloudTrailLog(path.join(dir, 's3', 'long.json.gz'), [createUser, signIn]);
-    expect((await read(file, 1000)).result.error).toMatch(/longer than 1000 characters/);
-  });
-
-  test('a file that does not exist is a file error', async () => {
-    expect((await read(path.join(dir, 'nowhere.json.gz'))).result.error).toMatch(/^cannot read the file/);
-  });
-});
-
-describe('JSON lines', () => {
-  test('each line is a record, an event or a Records object, with its line number', async () => {
-    const event = { 'version': '0', 'id': 'x', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.iam', 'detail': getGroup };
-    const text = [JSON.stringify(createUser), '', JSON.stringify(event), JSON.stringify({ Records: [signIn] })].join('\n') + '\n';
-    const file = writeGzip(path.join(dir, 'lines', 'mixed.jsonl.gz'), text);
-    const { result, events, positions } = await read(file);
-    expect(result.events).toBe(3);
-    expect(events.map((e) => (e.detail as JsonObject).eventName)).toEqual(['CreateUser', 'GetGroup', 'ConsoleLogin']);
-    expect(positions).toEqual([[1, 0, undefined], [3, 0, undefined], [4, 0, undefined]]);
-  });
-
-  test('a line that is not JSON is skipped with its number; the rest is read', async () => {
-    const file = writeText(path.join(dir, 'lines', 'broken.jsonl'), `${JSON.stringify(createUser)}\n{"eventName": \n${JSON.stringify(signIn)}`);
-    const { result } = await read(file);
-    expect(result.events).toBe(2);
-    expect(result.entryProblems).toEqual([expect.stringMatching(/^line 2: invalid JSON/)]);
-  });
-
-  test('a large file is read line by line as it arrives, lines split correctly across chunks, multi-byte characters included', async () => {
-    const records = Array.from({ length: 3000 }, (_, i) => ({ ...createUser, eventID: `id-${i}`, userAgent: `agent ✓ ${'é'.repeat(i % 50)}` }));
-    const file = writeGzip(path.join(dir, 'lines', 'many.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
-    // 1000 characters stand for the 16 Mi a real run holds before it looks for lines; the chunks are 256 KiB.
-    const { events, positions } = await read(file, undefined, 1000);
-    expect(events.map((e) => (e.detail as JsonObject).userAgent)).toEqual(records.map((r) => r.userAgent));
-    expect(positions[2999]).toEqual([3000, 0, undefined]);
-  });
-
-  test('a small JSON-lines file is read the same way', async () => {
-    const records = Array.from({ length: 300 }, (_, i) => ({ ...createUser, eventID: `id-${i}` }));
-    const file = writeGzip(path.join(dir, 'lines', 'few.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const { events, positions } = await read(file);
-    expect([events.length, positions[299]]).toEqual([300, [300, 0, undefined]]);
-  });
-
-  test('a large pretty-printed document is read whole once its first line is no complete value', async () => {
-    const file = writeText(path.join(dir, 's3', 'large-pretty.json'), JSON.stringify({ Records: [createUser, signIn, getGroup] }, null, 2));
-    const { result } = await read(file, undefined, 100);
-    expect(result).toEqual({ events: 3, skippedEntries: 0, entryProblems: [] });
-  });
 });
 
 describe('other JSON documents', () => {
