@@ -60,9 +60,11 @@ const EXPECTED_SHAPES = 'expected CloudTrail records as S3 delivers them ({"Reco
   + 'a JSON array of them, or JSON lines of them';
 
 /**
- * Reads the events of one file, streaming: gzip is decompressed as it is read; JSON lines are
- * parsed one line at a time; a file that is one JSON document (CloudTrail writes each log file as
- * a single line) is parsed whole, so memory holds at most one document, never the whole input.
+ * Reads the events of one file: a file of up to 8 MiB (every CloudTrail log file) is read and
+ * decompressed in one go (`readWhole`), a larger one streamed, gzip decompressed as it is read;
+ * either way JSON lines are parsed one line at a time and a file that is one JSON document
+ * (CloudTrail writes each log file as a single line) is parsed whole, so memory holds at most one
+ * file, never the whole input.
  *
  * Gzip is recognised by the name (`.gz`) and, for other names, by its magic bytes; a `.gz` file
  * that turns out not to be gzip is read as text.
