@@ -123,8 +123,13 @@ function readWhole(file: string, sink: EventSink, options: ReadOptions): FileRea
   let text = bytes;
   // A `.gz` name or gzip's magic bytes; a `.gz` file that is not gzip is read as text, as streamed.
   if (GZIP_NAME.test(file) || (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+    const limit = options.wholeTextBytes ?? WHOLE_TEXT_BYTES;
+    // A gzip member ends with ISIZE, its text's length modulo 2^32 (RFC 1952, section 2.3.1): a
+    // file that says it is too long is streamed without decompressing it here first. (Of several
+    // members, only the last one's is there: `maxOutputLength` stops the others.)
+    if (bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes.readUInt32LE(bytes.length - 4) > limit) return undefined;
     try {
-      text = gunzipSync(bytes, { maxOutputLength: options.wholeTextBytes ?? WHOLE_TEXT_BYTES });
+      text = gunzipSync(bytes, { maxOutputLength: limit });
     } catch (e) {
       const error = e as NodeJS.ErrnoException;
       if (error.code === 'ERR_BUFFER_TOO_LARGE') return undefined;

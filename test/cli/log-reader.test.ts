@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { corpusRecord, FIXTURES, tempDir, truncateFile, writeCloudTrailLog, writeGzip, writeText } from './cli-test-support';
 import { JsonObject } from '../../src/cli/cloudtrail-envelope';
 import { findLogFiles } from '../../src/cli/log-files';
@@ -29,12 +30,16 @@ const WAYS: ReadonlyArray<[string, ReadOptions]> = [
 let way: ReadOptions = {};
 
 async function read(file: string, maxDocumentChars?: number, holdChars?: number): Promise<Read> {
+  return readWithOptions(file, { ...way, maxDocumentChars, holdChars });
+}
+
+async function readWithOptions(file: string, options: ReadOptions): Promise<Read> {
   const events: JsonObject[] = [];
   const positions: Array<[number, number, string | undefined]> = [];
   const result = await readEventFile(file, (event, line, index, id) => {
     events.push(event);
     positions.push([line, index, id]);
-  }, { ...way, maxDocumentChars, holdChars });
+  }, options);
   return { result, events, positions };
 }
 
@@ -141,6 +146,16 @@ describe.each(WAYS)('files %s', (_name, options) => {
       expect(positions[2999]).toEqual([3000, 0, undefined]);
     });
 
+    test('gzip of several members (concatenated gzip files) is read through to the end', async () => {
+      // The last member is a line break: the length at the end of the file is not the whole text's,
+      // so only the limit of the decompression itself sends this file to the stream.
+      const records = Array.from({ length: 40 }, (_, i) => JSON.stringify({ ...createUser, eventID: `id-${i}` }));
+      const file = path.join(dir, 'lines', 'members.jsonl.gz');
+      fs.writeFileSync(file, Buffer.concat([gzipSync(records.join('\n')), gzipSync('\n')]));
+      const { result, positions } = await read(file);
+      expect([result, positions[39]]).toEqual([{ events: 40, skippedEntries: 0, entryProblems: [] }, [40, 0, undefined]]);
+    });
+
     test('a small JSON-lines file is read the same way', async () => {
       const records = Array.from({ length: 300 }, (_, i) => ({ ...createUser, eventID: `id-${i}` }));
       const file = writeGzip(path.join(dir, 'lines', 'few.jsonl.gz'), records.map((r) => JSON.stringify(r)).join('\n'));
@@ -155,6 +170,21 @@ describe.each(WAYS)('files %s', (_name, options) => {
     });
   });
 
+});
+
+test('a gzip file whose recorded length is over the limit is streamed without being decompressed whole first', async () => {
+  const file = writeCloudTrailLog(path.join(dir, 's3', 'isize.json.gz'), [createUser, signIn, getGroup]);
+  // The module object itself (an `import * as` namespace's members cannot be replaced).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const whole = jest.spyOn(require('zlib') as typeof import('zlib'), 'gunzipSync');
+  try {
+    const { result } = await readWithOptions(file, { wholeTextBytes: 64 });
+    expect([result.events, whole.mock.calls.length]).toEqual([3, 0]);
+    await readWithOptions(file, {});
+    expect(whole.mock.calls.length).toBe(1);
+  } finally {
+    whole.mockRestore();
+  }
 });
 
 describe('other JSON documents', () => {
