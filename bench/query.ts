@@ -20,7 +20,7 @@ import { readLogs } from '../src/cli/backtest-workers';
 import { duckDbBacktest, loadDuckDb } from '../src/cli/duckdb-backtest';
 import { findLogFiles } from '../src/cli/log-files';
 import { presetPattern } from '../src/cli/pattern-source';
-import { DUCKDB_RECORDS_COLUMNS } from '../src/patterns/private/sql/cloudtrail-tables';
+import { duckDbReadRecords } from '../src/patterns/private/sql/cloudtrail-tables';
 
 const TARGET_RATIO = 2;
 
@@ -75,9 +75,7 @@ async function main(): Promise<void> {
   // them, with nothing else (the records counted). No SQL over these files can run faster.
   const reader = await (await loadDuckDb().DuckDBInstance.create(':memory:')).connect();
   t = process.hrtime.bigint();
-  const list = set.files.map((f) => `'${f.path.replace(/'/g, "''")}'`).join(', ');
-  const read = await reader.runAndReadAll(`SELECT sum(len(Records)) AS n FROM read_json([${list}], columns = ${DUCKDB_RECORDS_COLUMNS}, `
-    + 'format = \'auto\', maximum_object_size = 1073741824)');
+  const read = await reader.runAndReadAll(`SELECT sum(len(Records)) AS n FROM ${duckDbReadRecords(set.files.map((f) => f.path))}`);
   const readSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   const readEvents = Number(read.getRowObjectsJson()[0].n);
 

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Backtest, BacktestCounts, BacktestOptions, BacktestResult, backtestResult, InputProblem, mergeCounts, RuleCounts } from './backtest';
 import { LogFile, LogFileSet } from './log-files';
 import { PatternChoice, UsageError } from './pattern-source';
+import { duckDbReadRecords } from '../patterns/private/sql/cloudtrail-tables';
 import { buildStatement } from '../patterns/private/sql/query-statement';
 
 /**
@@ -135,7 +136,7 @@ function split(rows: ReadonlyArray<Record<string, unknown>>): { byFile: Map<stri
 
 async function isReadable(connection: DuckDbConnection, file: LogFile): Promise<boolean> {
   try {
-    await connection.runAndReadAll(`SELECT count(*) FROM read_json('${file.path.replace(/'/g, "''")}', columns = {'Records': 'JSON[]'}, format = 'auto', maximum_object_size = 1073741824)`);
+    await connection.runAndReadAll(`SELECT count(*) FROM ${duckDbReadRecords([file.path])}`);
     return true;
   } catch {
     return false;

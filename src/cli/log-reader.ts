@@ -121,13 +121,14 @@ function readWhole(file: string, sink: EventSink, options: ReadOptions): FileRea
   }
   const parser = new EventTextParser(sink, options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS, options.holdChars ?? HOLD_CHARS);
   let text = bytes;
+  const magic = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   // A `.gz` name or gzip's magic bytes; a `.gz` file that is not gzip is read as text, as streamed.
-  if (GZIP_NAME.test(file) || (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+  if (magic || GZIP_NAME.test(file)) {
     const limit = options.wholeTextBytes ?? WHOLE_TEXT_BYTES;
     // A gzip member ends with ISIZE, its text's length modulo 2^32 (RFC 1952, section 2.3.1): a
     // file that says it is too long is streamed without decompressing it here first. (Of several
     // members, only the last one's is there: `maxOutputLength` stops the others.)
-    if (bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes.readUInt32LE(bytes.length - 4) > limit) return undefined;
+    if (magic && bytes.length >= 18 && bytes.readUInt32LE(bytes.length - 4) > limit) return undefined;
     try {
       text = gunzipSync(bytes, { maxOutputLength: limit });
     } catch (e) {

@@ -16,8 +16,9 @@
  *   event record fields" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-supported-event-schemas.html);
  *   `eventjson` holds the whole record as JSON text.
  * - `duckdb`: no table; the records are read from CloudTrail's files with `read_json` (see
- *   DUCKDB_RECORDS_COLUMNS).
+ *   `duckDbReadRecords`).
  */
+import { sqlString } from './sql-dialect';
 
 /** A column type, as a tree (rendered for Hive DDL, Trino DDL or a Glue column). */
 export type SqlType =
@@ -266,11 +267,15 @@ export const CLOUDTRAIL_LAKE_COLUMNS: readonly SqlField[] = [
 export const CLOUDTRAIL_LAKE_RECORD_COLUMN = 'eventjson';
 
 /**
- * How DuckDB reads a CloudTrail log file (`{"Records": [...]}`, gzipped or not): one row per file
- * with the records as a list of JSON values, so every record keeps every field, its JSON types and
- * its key order (nothing is dropped by schema inference).
+ * How DuckDB reads CloudTrail log files (`{"Records": [...]}`, gzipped or not): `read_json` of the
+ * files (paths or globs), one row per file with the records as a list of JSON values, so every
+ * record keeps every field, its JSON types and its key order (nothing is dropped by schema
+ * inference); with `filename`, a column naming each row's file.
  */
-export const DUCKDB_RECORDS_COLUMNS = "{'Records': 'JSON[]'}";
+export function duckDbReadRecords(files: readonly string[], filename = false): string {
+  return `read_json([${files.map(sqlString).join(', ')}], columns = {'Records': 'JSON[]'}, format = 'auto', `
+    + `maximum_object_size = 1073741824${filename ? ', filename = true' : ''})`;
+}
 
 /** `CREATE TABLE` in Trino for the Athena columns (and its partitions), for tests on a Trino server. */
 export function trinoCreateTableSql(table: string, columns: readonly SqlField[], partitionColumns: readonly string[] = []): string {

@@ -6,7 +6,7 @@
  * The envelope follows src/cli/cloudtrail-envelope.ts (`envelopeForRecord`, `principalOf`,
  * `isReadOnlyManagementEvent`): the SQL and the native backtest must agree on it exactly.
  */
-import { ATHENA_COLUMNS, CLOUDTRAIL_LAKE_RECORD_COLUMN, DUCKDB_RECORDS_COLUMNS, SqlField } from './cloudtrail-tables';
+import { ATHENA_COLUMNS, CLOUDTRAIL_LAKE_RECORD_COLUMN, duckDbReadRecords, SqlField } from './cloudtrail-tables';
 import { EnvelopeSql, PatternConditionBuilder, RecordPaths } from './pattern-condition';
 import { DuckDbDialect, SqlDialect, sqlString, TrinoDialect } from './sql-dialect';
 import { ValuePattern } from '../../engine/value-patterns';
@@ -404,7 +404,7 @@ export function buildStatement(patterns: readonly NamedPattern[], options: State
     const isRecord = `coalesce(${recordFilter.join(' AND ')}, false)`;
     const day = "CASE WHEN regexp_matches(eventtime, '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN substr(eventtime, 1, 10) ELSE 'unknown' END";
     lines.push('WITH files AS (');
-    lines.push(`  SELECT filename, Records FROM read_json([${files.map(sqlString).join(', ')}], columns = ${DUCKDB_RECORDS_COLUMNS}, format = 'auto', maximum_object_size = 1073741824, filename = true)`);
+    lines.push(`  SELECT filename, Records FROM ${duckDbReadRecords(files, true)}`);
     lines.push('), records AS (');
     // A document without Records gives one NULL entry (not a record), so that its file is read natively.
     lines.push('  SELECT filename, unnest(CASE WHEN Records IS NULL THEN [NULL::JSON] ELSE Records END) AS rec FROM files');
@@ -430,7 +430,7 @@ export function buildStatement(patterns: readonly NamedPattern[], options: State
   } else if (options.dialect === 'duckdb') {
     const files = typeof options.source === 'string' ? [options.source] : options.source;
     lines.push('WITH files AS (');
-    lines.push(`  SELECT Records FROM read_json([${files.map(sqlString).join(', ')}], columns = ${DUCKDB_RECORDS_COLUMNS}, format = 'auto', maximum_object_size = 1073741824)`);
+    lines.push(`  SELECT Records FROM ${duckDbReadRecords(files)}`);
     lines.push('), records AS (');
     lines.push('  SELECT rec FROM files, unnest(files.Records) AS r(rec)');
     lines.push(...fieldsLines(['rec']), ...resultLines('FROM matched, unnest(matched.pattern_names) AS u(pattern_name)'));
