@@ -161,7 +161,7 @@ project.addTask('bench:backtest', {
   receiveArgs: true,
 });
 project.addTask('test:query-proof', {
-  description: 'The full SQL proof: 10,000 generated patterns and the library\'s, DuckDB rows against the engine (--patterns N, --seed S)',
+  description: 'The full SQL proof: the library\'s patterns, the edge cases and 10,000+ generated ones, DuckDB rows against the engine (--patterns N, --at-least N, --seed S)',
   exec: `${tsNode} test/patterns/cloudtrail-query-proof-run.ts`,
   receiveArgs: true,
 });

@@ -98,6 +98,11 @@ npx projen test:differential --seed 517441829 | tee .tmp/differential.log
 read -r dp df < <(sed -n 's/^differential: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' .tmp/differential.log | tail -1)
 count "${dp:-0}" "${df:-1}"
 
+step "duckdb SQL over CloudTrail files (DuckDB from npm): the engine's matches, record for record, 10,000+ generated patterns"
+npx projen test:query-proof | tee .tmp/query-proof.log
+read -r sp sf < <(sed -n 's/^query-proof: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' .tmp/query-proof.log | tail -1)
+count "${sp:-0}" "${sf:-1}"
+
 step "athena and cloudtrail-lake SQL on a real Trino (127.0.0.1 only): the engine's matches, record for record"
 # Trino (Athena engine version 3's engine) from Maven Central into .tmp/trino, stopped on any exit.
 bash test/query-trino/trino-server.sh start .tmp/trino
