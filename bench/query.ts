@@ -8,8 +8,9 @@
  * 90 days): generated the same way here when missing, reused otherwise. The three sides run one
  * after the other in this process, each over all the files, with the 16 presets of
  * bench:backtest: the floor in one thread, the native backtest as the command line runs it (worker
- * threads on every core), DuckDB on every core; then DuckDB's read_json of the files alone, the
- * most any DuckDB statement over them can do. The two backtests must give the same report.
+ * threads on every core), DuckDB on every core; then DuckDB's read_json of the files alone, as the
+ * statement reads them and as one typed field, the most any DuckDB statement over them can do.
+ * The two backtests must give the same report.
  *
  *   --events N     events in the input (default 1000000)
  *   --per-file N   records per log file (default 500)
@@ -78,20 +79,31 @@ async function main(): Promise<void> {
   const read = await reader.runAndReadAll(`SELECT sum(len(Records)) AS n FROM ${duckDbReadRecords(set.files.map((f) => f.path))}`);
   const readSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   const readEvents = Number(read.getRowObjectsJson()[0].n);
+  // And the narrowest read a statement could make instead: one typed field of each record (the
+  // reader then builds no JSON text), to show the ceiling is the reading, not the JSON[] form.
+  const statementRead = duckDbReadRecords(set.files.map((f) => f.path));
+  const files = statementRead.replace("'Records': 'JSON[]'", "'Records': 'STRUCT(eventName VARCHAR)[]'");
+  if (files === statementRead) throw new Error('duckDbReadRecords no longer reads Records as JSON[]: update the typed read here');
+  t = process.hrtime.bigint();
+  const typed = await reader.runAndReadAll(`SELECT sum(len(Records)) AS n FROM ${files}`);
+  const typedSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const typedEvents = Number(typed.getRowObjectsJson()[0].n);
+  const ceiling = Math.min(readSeconds, typedSeconds);
 
   const same = JSON.stringify(duck) === JSON.stringify(native);
   console.log('');
-  console.log(`${'side'.padEnd(40)} ${'seconds'.padStart(8)}  throughput`);
-  console.log(`${'gunzip + JSON.parse (floor, 1 thread)'.padEnd(40)} ${floor.toFixed(1).padStart(8)}  ${rate(events, floor)}`);
-  console.log(`${'native backtest (worker threads)'.padEnd(40)} ${nativeSeconds.toFixed(1).padStart(8)}  ${rate(events, nativeSeconds)}`);
-  console.log(`${'DuckDB backtest (--engine duckdb)'.padEnd(40)} ${duckSeconds.toFixed(1).padStart(8)}  ${rate(events, duckSeconds)}`);
-  console.log(`${'DuckDB read_json alone (its ceiling)'.padEnd(40)} ${readSeconds.toFixed(1).padStart(8)}  ${rate(readEvents, readSeconds)}`);
+  console.log(`${'side'.padEnd(42)} ${'seconds'.padStart(8)}  throughput`);
+  console.log(`${'gunzip + JSON.parse (floor, 1 thread)'.padEnd(42)} ${floor.toFixed(1).padStart(8)}  ${rate(events, floor)}`);
+  console.log(`${'native backtest (worker threads)'.padEnd(42)} ${nativeSeconds.toFixed(1).padStart(8)}  ${rate(events, nativeSeconds)}`);
+  console.log(`${'DuckDB backtest (--engine duckdb)'.padEnd(42)} ${duckSeconds.toFixed(1).padStart(8)}  ${rate(events, duckSeconds)}`);
+  console.log(`${'DuckDB read_json alone (as the statement)'.padEnd(42)} ${readSeconds.toFixed(1).padStart(8)}  ${rate(readEvents, readSeconds)}`);
+  console.log(`${'DuckDB read_json, one typed field'.padEnd(42)} ${typedSeconds.toFixed(1).padStart(8)}  ${rate(typedEvents, typedSeconds)}`);
   console.log('');
   console.log(`same report from both engines: ${same ? 'yes' : 'NO'}; alerts of the first rule: ${duck.rules[0].alerts.toLocaleString('en-US')}`);
   const ratio = nativeSeconds / duckSeconds;
   console.log(`targets: DuckDB >= ${TARGET_RATIO}x native: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}; `
-    + `DuckDB vs floor: ${(floor / duckSeconds).toFixed(2)}x; DuckDB's read_json alone is ${(nativeSeconds / readSeconds).toFixed(2)}x native`
-    + `${nativeSeconds / readSeconds < TARGET_RATIO ? ', so no statement over these files can meet the target on this machine' : ''}`);
+    + `DuckDB vs floor: ${(floor / duckSeconds).toFixed(2)}x; DuckDB's fastest read_json alone is ${(nativeSeconds / ceiling).toFixed(2)}x native`
+    + `${nativeSeconds / ceiling < TARGET_RATIO ? ', so no statement over these files can meet the target on this machine' : ''}`);
   if (!same) process.exitCode = 1;
 }
 
