@@ -17,8 +17,9 @@
  *   --seed S          seed of the generators (default 517441829)
  *   --batch N         generated patterns per batch of records (default 50)
  *   --concurrency N   queries at a time (default 2)
- *   --budget S        start no generated batch after S seconds of queries (default 0: run them all);
- *                     the library's patterns and the edge cases always run
+ *   --budget S        start no generated batch, nor another statement of one, after S seconds of
+ *                     queries (default 0: run them all); the library's patterns and the edge cases
+ *                     always run
  *   --statements K    user (default): each batch as the statements a user runs, within the
  *                     service's length limit; batch: each batch as one statement (fewer, longer
  *                     queries, for a run of all 10,000 generated patterns)
@@ -148,6 +149,8 @@ interface Tally {
   splits: number;
   /** Patterns whose statement alone is longer than the dialect's service takes (`oversizedPatterns`), run here anyway. */
   oversized: number;
+  /** Patterns of started batches whose statements were not run: the budget ran out. */
+  cut: number;
   /** Records loaded into the table, records it cannot hold, and the time loading took. */
   loaded: number;
   leftOut: number;
@@ -230,6 +233,7 @@ async function runPatterns(trino: TrinoClient, run: DialectRun, batch: Batch, pa
 
 async function runBatch(
   trino: TrinoClient, run: DialectRun, batch: Batch, corpus: Record<string, Json>[], tally: Tally, failures: string[], whole: boolean,
+  overBudget: () => boolean,
 ): Promise<void> {
   const loading = Date.now();
   const held = batch.records.filter(run.holds);
@@ -249,6 +253,11 @@ async function runBatch(
   for (const statement of query.statements) {
     const names = new Set(statement.patternNames);
     const inStatement = batch.patterns.filter((p) => names.has(p.name));
+    // A batch started before the budget ran out stops at its next statement, so the step ends near its budget.
+    if (overBudget()) {
+      tally.cut += inStatement.length;
+      continue;
+    }
     await runPatterns(trino, run, batch, inStatement, statement.sql, query.inexactReasons, view, want, tally, failures);
   }
 }
@@ -295,6 +304,7 @@ async function main(): Promise<void> {
     queries: 0,
     splits: 0,
     oversized: 0,
+    cut: 0,
     loaded: 0,
     leftOut: 0,
     loadMillis: 0,
@@ -303,13 +313,15 @@ async function main(): Promise<void> {
   const queriesStarted = Date.now();
   const skipped = new Set<string>();
   let done = 0;
+  const budgetSpent = () => options.budget > 0 && Date.now() - queriesStarted > options.budget * 1000;
   const tasks = batches.flatMap((batch, b) => DIALECTS.map((run, d) => async () => {
     // The library's patterns and the edge cases always run; generated batches while the budget lasts.
-    if (b > 1 && options.budget > 0 && Date.now() - queriesStarted > options.budget * 1000) {
+    const overBudget = () => b > 1 && budgetSpent();
+    if (overBudget()) {
       skipped.add(batch.group);
       return;
     }
-    await runBatch(trino, run, batch, corpus, tallies[d], failures, options.statements === 'batch');
+    await runBatch(trino, run, batch, corpus, tallies[d], failures, options.statements === 'batch', overBudget);
     if (++done % 50 === 0) {
       const sum = (k: 'passed' | 'failed') => tallies.reduce((n, t) => n + t[k], 0);
       console.log(`query-trino: ${done} of ${batches.length * DIALECTS.length} batch runs, ${sum('passed')} passed, ${sum('failed')} failed, `
@@ -317,9 +329,11 @@ async function main(): Promise<void> {
     }
   }));
   await inParallel(tasks, options.concurrency);
-  if (skipped.size > 0) {
+  const cut = tallies.reduce((n, t) => n + t.cut, 0);
+  if (skipped.size > 0 || cut > 0) {
     const left = batches.filter((b) => skipped.has(b.group)).reduce((n, b) => n + b.patterns.length, 0);
-    console.log(`query-trino: budget of ${options.budget} s reached: ${skipped.size} generated batches (${left} patterns) not run in at least one dialect`);
+    console.log(`query-trino: budget of ${options.budget} s reached: ${skipped.size} generated batches (${left} patterns) not run in at least one dialect, `
+      + `and ${cut} patterns of started batches not run`);
   }
   let passed = 0;
   let failed = 0;
