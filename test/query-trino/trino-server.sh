@@ -64,7 +64,7 @@ query.max-length=100000000
 PROPERTIES
   printf 'connector.name=memory\nmemory.max-data-per-node=512MB\n' >"$dir/etc/catalog/memory.properties"
   local started=$SECONDS
-  (cd "$dir" && exec "$java_home/bin/java" -Xmx3G -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+  (cd "$dir" && exec "$java_home/bin/java" -Xmx3G -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError \
     -Dconfig=etc/config.properties -Dcatalog.config-dir=etc/catalog -Dplugin.dir=plugin \
     -Dnode.environment=test -Dnode.id=query-trino -Dnode.data-dir=data \
     -cp "trino-server-core-$TRINO_VERSION/lib/*" io.trino.server.TrinoServer >server.log 2>&1) &
