@@ -20,6 +20,8 @@
  *   --budget S        start no generated batch, nor another statement of one, after S seconds of
  *                     queries (default 0: run them all); the library's patterns and the edge cases
  *                     always run
+ *   --from N          skip the generated batches before the Nth (0-based, in the order they run):
+ *                     a long proof split over several runs (default 0)
  *   --statements K    user (default): each batch as the statements a user runs, within the
  *                     service's length limit; batch: each batch as one statement (fewer, longer
  *                     queries, for a run of all 10,000 generated patterns)
@@ -46,6 +48,8 @@ interface Options {
   concurrency: number;
   /** Seconds after which no further generated batch starts (0: no limit). */
   budget: number;
+  /** The first generated batch to run (those before are skipped): a long proof over several runs. */
+  from: number;
   /**
    * `user`: each batch as the statements a user runs (within the service's length limit);
    * `batch`: each batch as one statement, whatever its length (fewer, longer queries: for long runs).
@@ -54,7 +58,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { patterns: 11000, seed: 517441829, batch: 50, concurrency: 2, budget: 0, statements: 'user' };
+  const options: Options = { patterns: 11000, seed: 517441829, batch: 50, concurrency: 2, budget: 0, from: 0, statements: 'user' };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const int = () => {
@@ -69,11 +73,12 @@ function parseArgs(argv: string[]): Options {
       case '--batch': options.batch = int(); break;
       case '--concurrency': options.concurrency = int(); break;
       case '--budget': options.budget = value === '0' ? 0 : int(); break;
+      case '--from': options.from = value === '0' ? 0 : int(); break;
       case '--statements':
         if (value !== 'user' && value !== 'batch') throw new Error(`--statements takes user or batch, got '${value}'`);
         options.statements = value;
         break;
-      default: throw new Error(`unknown option '${flag}' (known: --url, --patterns, --seed, --batch, --concurrency, --budget, --statements)`);
+      default: throw new Error(`unknown option '${flag}' (known: --url, --patterns, --seed, --batch, --concurrency, --budget, --from, --statements)`);
     }
   }
   return options;
@@ -284,12 +289,13 @@ async function main(): Promise<void> {
     { group: 'edges', patterns: edges.patterns.filter((p) => isValidPattern(p.pattern)), records: edges.records },
     ...interleaved(generatedBatches(options.seed, options.patterns, options.batch)).map((b, i) => ({
       group: `b${i}`, patterns: b.patterns.filter((p) => isValidPattern(p.pattern)), records: b.records,
-    })),
+    })).slice(options.from),
   ];
   const recordCount = corpus.length + batches.reduce((n, b) => n + b.records.length, 0);
   const patternCount = batches.reduce((n, b) => n + b.patterns.length, 0);
   console.log(`query-trino: ${patternCount} valid patterns (${batches[0].patterns.length} of the library) in ${batches.length} batches, `
-    + `${recordCount} records (${corpus.length} of the corpus, read by every batch), seed ${options.seed}`);
+    + `${recordCount} records (${corpus.length} of the corpus, read by every batch), seed ${options.seed}`
+    + `${options.from > 0 ? `, generated batches from b${options.from}` : ''}`);
   for (const run of DIALECTS) {
     await createStaging(trino, run.table);
     await insertRecords(trino, run.table, { group: 'corpus', records: corpus.filter(run.holds) });
