@@ -270,10 +270,11 @@ export const CLOUDTRAIL_LAKE_RECORD_COLUMN = 'eventjson';
  * How DuckDB reads CloudTrail log files (`{"Records": [...]}`, gzipped or not): `read_json` of the
  * files (paths or globs), one row per file with the records as a list of JSON values, so every
  * record keeps every field, its JSON types and its key order (nothing is dropped by schema
- * inference); with `filename`, a column naming each row's file.
+ * inference); with `filename`, a column naming each row's file. `recordType` other than JSON is
+ * for measuring the reader alone (bench/query.ts): a statement needs every record whole.
  */
-export function duckDbReadRecords(files: readonly string[], filename = false): string {
-  return `read_json([${files.map(sqlString).join(', ')}], columns = {'Records': 'JSON[]'}, format = 'auto', `
+export function duckDbReadRecords(files: readonly string[], filename = false, recordType = 'JSON'): string {
+  return `read_json([${files.map(sqlString).join(', ')}], columns = {'Records': '${recordType}[]'}, format = 'auto', `
     + `maximum_object_size = 1073741824${filename ? ', filename = true' : ''})`;
 }
 
