@@ -18,6 +18,7 @@
  * (`UsedSteps`), so a field `a.b.c` is found under any split of the event's keys into used ones
  * (`a` -> `b` -> `c`, `a.b` -> `c`, `a.b.c`, ...).
  */
+import { compileFind, CompiledFind, FOUND, NOTHING, UNDECIDED } from './field-path-code';
 import { IntIntMap, NO_VALUE } from './int-int-map';
 import { SubRule } from './pattern-compiler';
 import { RulerEvent, RulerValue, UsedSteps } from './ruler-event';
@@ -33,10 +34,6 @@ export const NEEDS_EXACT = 2;
 /** Interned key reads, paths and conditions: beyond this many, new patterns get their own. */
 const MAX_INTERNED = 20000;
 
-/** What a field's keys lead to in an event, on the quick path. */
-export const NOTHING = 0;
-export const FOUND = 1;
-export const UNDECIDED = 2;
 
 /**
  * The same text as an internalized string (the form V8 keeps property names in), so that looking it up
@@ -47,7 +44,7 @@ function asPropertyKey(text: string): string {
 }
 
 /** Whether an array holds an object or array (whose values would carry array membership). */
-function holdsContainer(array: unknown[]): boolean {
+export function holdsContainer(array: unknown[]): boolean {
   for (let i = 0; i < array.length; i++) {
     const el = array[i];
     if (typeof el === 'object' && el !== null) {
@@ -86,6 +83,8 @@ export class FieldPath {
   public stamp = 0;
   public found = NOTHING;
   public value: unknown = undefined;
+  /** `find` as code for these keys (field-path-code.ts), made at the first lookup; null when it cannot be. */
+  private finder: CompiledFind | null | undefined = undefined;
 
   constructor(segments: readonly string[], used: UsedSteps) {
     this.segmentCount = segments.length;
@@ -126,12 +125,17 @@ export class FieldPath {
     if (this.stamp === stamp) {
       return this.found;
     }
-    const found = this.find(event);
+    let finder = this.finder;
+    if (finder === undefined) {
+      finder = this.finder = this.guarded ? null : compileFind(this) ?? null;
+    }
+    const found = finder === null ? this.find(event) : finder(this, event, holdsContainer);
     this.stamp = stamp;
     this.found = found;
     return found;
   }
 
+  /** The generic walk (`compileFind` writes the same walk as code for one path). */
   private find(event: Record<string, unknown>): number {
     const path = this.primaryPath;
     let child: unknown;
@@ -183,6 +187,11 @@ export class FieldPath {
         seg = next;
       }
     }
+    return this.settle(child);
+  }
+
+  /** The outcome for what the last key led to (`undefined` when nothing), keeping the value when FOUND. */
+  public settle(child: unknown): number {
     if (isScalar(child)) {
       this.value = child;
       return FOUND;

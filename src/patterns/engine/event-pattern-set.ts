@@ -13,6 +13,8 @@ interface Slot extends IndexedPattern {
 
 const NO_STEPS = new UsedSteps([]);
 const NO_NAMES: ReadonlySet<string> = new Set();
+/** Up to this many matches of one event are put in order by insertion. */
+const SORT_IN_PLACE = 16;
 
 /**
  * Named event patterns matched together, as an EventBridge bus matches its rules: an event's
@@ -35,7 +37,7 @@ export class EventPatternSet {
   /** The slots by their order (holes where a pattern was removed). */
   private readonly byOrder: Array<Slot | undefined> = [];
   /** Reused from call to call. */
-  private readonly visit: IndexVisit = { matched: [], undecided: [] };
+  private readonly visit = new IndexVisit();
   private orders = new Int32Array(64);
 
   /**
@@ -112,6 +114,7 @@ export class EventPatternSet {
       return false;
     }
     this.index.remove(slot);
+    this.visit.release();
     this.slots.delete(name);
     this.byOrder[slot.order] = undefined;
     return true;
@@ -158,7 +161,7 @@ export class EventPatternSet {
       return out;
     }
     const event = reading.parsed as Record<string, unknown>;
-    return this.collect(event, reading.stamp, true, reading.spellingSensitiveNumber, (slot) => slot.matcher.matches(eventJson));
+    return this.collect(event, reading.stamp, eventJson, reading.spellingSensitiveNumber);
   }
 
   /**
@@ -171,30 +174,50 @@ export class EventPatternSet {
     EventPatternMatcher._checkEventObject(event, 'EventPatternSet.matchingNamesOfEvent', 'matchingNames()');
     // A stamp of its own: the object may have changed since any earlier call.
     const stamp = newStamp();
-    return this.collect(event, stamp, false, false, (slot) => slot.matcher._matchesEventAt(event, stamp, undefined));
+    return this.collect(event, stamp, undefined, false);
   }
 
-  /** The quick answers of the index, the undecided ones from each pattern's matcher, in order. */
-  private collect(event: Record<string, unknown>, stamp: number, exactOnSpelling: boolean, spellingSensitive: boolean,
-    decide: (slot: Slot) => boolean): string[] {
+  /**
+   * The quick answers of the index, the undecided ones from each pattern's matcher, in order.
+   *
+   * @param text the event's text when the event was read from it (its matchers then read the text
+   *   exactly), undefined for an event given as an object
+   */
+  private collect(event: Record<string, unknown>, stamp: number, text: string | undefined, spellingSensitive: boolean): string[] {
     const visit = this.visit;
     const matched = visit.matched as Slot[];
     const undecided = visit.undecided as Slot[];
     // Emptied here, not after: an exception leaves them for the next call to empty.
-    matched.length = 0;
-    undecided.length = 0;
-    this.index.visit(event, stamp, exactOnSpelling, spellingSensitive, visit);
-    for (let i = 0; i < undecided.length; i++) {
+    visit.clear();
+    this.index.visit(event, stamp, text !== undefined, spellingSensitive, visit);
+    for (let i = 0; i < visit.undecidedCount; i++) {
       const slot = undecided[i];
-      if (slot.state !== MATCHED && decide(slot)) {
-        matched.push(slot);
+      if (slot.state !== MATCHED && (text !== undefined ? slot.matcher.matches(text) : slot.matcher._matchesEventAt(event, stamp, undefined))) {
+        matched[visit.matchedCount++] = slot;
       }
     }
-    const n = matched.length;
+    const n = visit.matchedCount;
     if (n <= 1) {
       return n === 0 ? [] : [matched[0].name];
     }
-    // In order: a typed array sorts numbers natively, with no comparison calls.
+    const out = new Array<string>(n);
+    if (n <= SORT_IN_PLACE) {
+      // In order: a few matches are sorted where they are (no allocation, no comparison calls).
+      for (let i = 1; i < n; i++) {
+        const slot = matched[i];
+        let j = i - 1;
+        while (j >= 0 && matched[j].order > slot.order) {
+          matched[j + 1] = matched[j];
+          j--;
+        }
+        matched[j + 1] = slot;
+      }
+      for (let i = 0; i < n; i++) {
+        out[i] = matched[i].name;
+      }
+      return out;
+    }
+    // Many: a typed array sorts numbers natively.
     if (this.orders.length < n) {
       this.orders = new Int32Array(2 * n);
     }
@@ -203,7 +226,6 @@ export class EventPatternSet {
       orders[i] = matched[i].order;
     }
     const sorted = orders.subarray(0, n).sort();
-    const out = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       out[i] = this.byOrder[sorted[i]]!.name;
     }

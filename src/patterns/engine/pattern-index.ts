@@ -18,7 +18,8 @@
  * filed again when it has changed more since the last filing than it held then, so the cost of
  * keeping it is constant per added pattern.
  */
-import { CompiledRules, CompiledSubRule, FAILS, FieldCondition, FieldPath, FOUND, HOLDS, NOTHING } from './event-matcher';
+import { CompiledRules, CompiledSubRule, FAILS, FieldCondition, FieldPath, HOLDS, holdsContainer } from './event-matcher';
+import { compileReader, CompiledReader, FOUND, NOTHING, readerCanRead } from './field-path-code';
 import { javaBytesView } from './value-patterns';
 import { parseWildcard } from './wildcard';
 
@@ -177,39 +178,65 @@ function countDown<K>(map: Map<K, number>, key: K): void {
 }
 
 /**
- * Prefixes (or suffixes, read backwards) as a tree of characters, so that the keys a value starts
- * with are found in one walk along it, allocating nothing.
+ * Prefixes (or suffixes, read backwards) as a radix tree: each edge holds the run of characters the
+ * keys below it share, so that the keys a value starts (or ends) with are found in one walk along it,
+ * one map lookup and one `startsWith` (or `endsWith`) per branching, allocating nothing.
  */
 class AffixTree {
-  public readonly root = new AffixNode();
+  public readonly root = new AffixNode('', '');
 
   constructor(public readonly backwards: boolean) {}
 
   public add(key: string, entry: Entry): void {
+    const read = this.reading(key);
     let node = this.root;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(this.backwards ? key.length - 1 - i : i);
-      node.children ??= new Map();
-      let child = node.children.get(c);
-      if (child === undefined) {
-        child = new AffixNode();
-        node.children.set(c, child);
+    let i = 0;
+    for (;;) {
+      if (i === read.length) {
+        (node.entries ??= []).push(entry);
+        return;
       }
-      node = child;
+      const c = read.charCodeAt(i);
+      const child = node.children?.get(c);
+      if (child === undefined) {
+        const leaf = this.node(read.slice(i));
+        leaf.entries = [entry];
+        (node.children ??= new Map()).set(c, leaf);
+        return;
+      }
+      const label = child.label;
+      let shared = 1;
+      while (shared < label.length && i + shared < read.length && label.charCodeAt(shared) === read.charCodeAt(i + shared)) {
+        shared++;
+      }
+      if (shared < label.length) {
+        // The key leaves the edge part way: split it there.
+        const middle = this.node(label.slice(0, shared));
+        this.relabel(child, label.slice(shared));
+        middle.children = new Map([[child.label.charCodeAt(0), child]]);
+        node.children!.set(c, middle);
+        node = middle;
+      } else {
+        node = child;
+      }
+      i += shared;
     }
-    (node.entries ??= []).push(entry);
   }
 
   public remove(key: string, entry: Entry): void {
+    const read = this.reading(key);
     const path: AffixNode[] = [this.root];
-    for (let i = 0; i < key.length; i++) {
-      const next = path[i].children?.get(key.charCodeAt(this.backwards ? key.length - 1 - i : i));
-      if (next === undefined) {
+    let node = this.root;
+    let i = 0;
+    while (i < read.length) {
+      const child = node.children?.get(read.charCodeAt(i));
+      if (child === undefined || !read.startsWith(child.label, i)) {
         return;
       }
-      path.push(next);
+      i += child.label.length;
+      node = child;
+      path.push(node);
     }
-    const node = path[path.length - 1];
     const at = node.entries?.indexOf(entry) ?? -1;
     if (at < 0) {
       return;
@@ -218,9 +245,23 @@ class AffixTree {
     if (node.entries!.length === 0) {
       node.entries = undefined;
     }
-    // Prune the nodes left with nothing below them.
-    for (let i = path.length - 1; i > 0 && path[i].entries === undefined && (path[i].children?.size ?? 0) === 0; i--) {
-      path[i - 1].children!.delete(key.charCodeAt(this.backwards ? key.length - i : i - 1));
+    // Drop nodes left with nothing, and join a node that no longer branches with its only child.
+    for (let d = path.length - 1; d > 0; d--) {
+      const n = path[d];
+      const parent = path[d - 1];
+      const children = n.children?.size ?? 0;
+      if (n.entries === undefined && children === 0) {
+        parent.children!.delete(n.label.charCodeAt(0));
+        if (parent.children!.size === 0) {
+          parent.children = undefined;
+        }
+      } else if (n.entries === undefined && children === 1) {
+        const only = n.children!.values().next().value as AffixNode;
+        this.relabel(only, n.label + only.label);
+        parent.children!.set(only.label.charCodeAt(0), only);
+      } else {
+        break;
+      }
     }
   }
 
@@ -232,11 +273,40 @@ class AffixTree {
       node.children?.forEach((child) => stack.push(child));
     }
   }
+
+  /** The key in the order the tree reads it (backwards for suffixes). */
+  private reading(key: string): string {
+    return this.backwards ? reverse(key) : key;
+  }
+
+  private node(label: string): AffixNode {
+    return new AffixNode(label, this.backwards ? reverse(label) : label);
+  }
+
+  private relabel(node: AffixNode, label: string): void {
+    node.label = label;
+    node.text = this.backwards ? reverse(label) : label;
+  }
+}
+
+/** The UTF-16 units of a text in reverse order (the order a suffix tree reads them). */
+function reverse(text: string): string {
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) {
+    out += text[i];
+  }
+  return out;
 }
 
 class AffixNode {
   public children: Map<number, AffixNode> | undefined;
   public entries: Entry[] | undefined;
+
+  /**
+   * @param label the characters of the edge into this node, in the tree's reading order
+   * @param text the same characters in the value's order (what `startsWith` or `endsWith` compares)
+   */
+  constructor(public label: string, public text: string) {}
 }
 
 /**
@@ -315,12 +385,31 @@ class KeyGroup {
   }
 }
 
-/** Where an event's quick answers are collected (reused from event to event). */
-export interface IndexVisit {
+/**
+ * Where an event's quick answers are collected, reused from event to event: the first `matchedCount`
+ * and `undecidedCount` places of the lists hold this event's (counts, not list lengths, so that
+ * emptying them for the next event costs nothing).
+ */
+export class IndexVisit {
   /** Patterns a sub-rule of which holds, in no particular order. */
-  readonly matched: IndexedPattern[];
+  public readonly matched: IndexedPattern[] = [];
+  public matchedCount = 0;
   /** Patterns only their matcher can decide (some may be in `matched` too, which wins). */
-  readonly undecided: IndexedPattern[];
+  public readonly undecided: IndexedPattern[] = [];
+  public undecidedCount = 0;
+
+  /** Empties both lists (their places are overwritten by the next event). */
+  public clear(): void {
+    this.matchedCount = 0;
+    this.undecidedCount = 0;
+  }
+
+  /** Drops every reference the lists hold (after a pattern is removed from the set). */
+  public release(): void {
+    this.clear();
+    this.matched.length = 0;
+    this.undecided.length = 0;
+  }
 }
 
 /** The sub-rules of a set's patterns, filed by key field. */
@@ -328,6 +417,11 @@ export class PatternIndex {
   private readonly groups = new Map<string, KeyGroup>();
   /** Groups with entries filed, for the per-event loop. */
   private filedGroups: KeyGroup[] = [];
+  /**
+   * The paths of `filedGroups` read in one go (field-path-code.ts), made at the next visit after
+   * they change; null when none can be.
+   */
+  private reader: CompiledReader | null | undefined;
   private readonly everyEvent: Entry[] = [];
   private readonly entries = new Map<IndexedPattern, Entry[]>();
   private entryCount = 0;
@@ -370,6 +464,7 @@ export class PatternIndex {
     this.entryCount -= entries.length;
     this.changes += entries.length;
     this.filedGroups = Array.from(this.groups.values()).filter((g) => g.filed > 0);
+    this.reader = undefined;
   }
 
   /**
@@ -385,6 +480,14 @@ export class PatternIndex {
     }
     const call = ++this.visits;
     const groups = this.filedGroups;
+    let reader = this.reader;
+    if (reader === undefined) {
+      reader = this.reader = compileReader(groups.map((g) => g.path).filter(readerCanRead)) ?? null;
+    }
+    if (reader !== null) {
+      // Sets the lookup memo of the paths it reads: their lookUp below answers from it.
+      reader(event, stamp, holdsContainer);
+    }
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g];
       const found = group.path.lookUp(event, stamp);
@@ -426,20 +529,27 @@ export class PatternIndex {
   /** Decides the entries filed under the prefixes (or suffixes) of `value`, walking along it. */
   private decideByAffix(tree: AffixTree, value: string, event: Record<string, unknown>, stamp: number, call: number,
     exactOnSpelling: boolean, spellingSensitive: boolean, visit: IndexVisit): void {
-    let node: AffixNode | undefined = tree.root;
+    let node: AffixNode = tree.root;
     const n = value.length;
     const backwards = tree.backwards;
-    for (let i = 0; ; i++) {
+    // `read`: how many characters of the value the walk has passed (from its start, or its end).
+    for (let read = 0; ;) {
       if (node.entries !== undefined) {
         this.decideAll(node.entries, true, event, stamp, call, exactOnSpelling, spellingSensitive, visit);
       }
-      if (i === n || node.children === undefined) {
+      if (read === n || node.children === undefined) {
         return;
       }
-      node = node.children.get(value.charCodeAt(backwards ? n - 1 - i : i));
-      if (node === undefined) {
+      const child = node.children.get(value.charCodeAt(backwards ? n - 1 - read : read));
+      if (child === undefined) {
         return;
       }
+      const text = child.text;
+      if (backwards ? !value.endsWith(text, n - read) : !value.startsWith(text, read)) {
+        return;
+      }
+      read += text.length;
+      node = child;
     }
   }
 
@@ -462,7 +572,7 @@ export class PatternIndex {
         // As EventPatternMatcher.matches: such a pattern reads the text exactly.
         if (pattern.state !== UNDECIDED) {
           pattern.state = UNDECIDED;
-          visit.undecided.push(pattern);
+          visit.undecided[visit.undecidedCount++] = pattern;
         }
         continue;
       }
@@ -474,10 +584,10 @@ export class PatternIndex {
       const outcome = entry.rule.quickOutcome(event, stamp, exactOnSpelling);
       if (outcome === HOLDS) {
         pattern.state = MATCHED;
-        visit.matched.push(pattern);
+        visit.matched[visit.matchedCount++] = pattern;
       } else if (outcome !== FAILS && pattern.state !== UNDECIDED) {
         pattern.state = UNDECIDED;
-        visit.undecided.push(pattern);
+        visit.undecided[visit.undecidedCount++] = pattern;
       }
     }
   }
@@ -521,6 +631,7 @@ export class PatternIndex {
     entry.sureKey = best.keys.sure ? best.condition : undefined;
     if (best.group.filed === 0) {
       this.filedGroups.push(best.group);
+      this.reader = undefined;
     }
     best.group.add(entry, best.keys);
   }
@@ -543,6 +654,7 @@ export class PatternIndex {
       entries.forEach((entry) => this.unfileEntry(entry));
     }
     this.filedGroups = [];
+    this.reader = undefined;
     for (const entries of this.entries.values()) {
       entries.forEach((entry) => this.fileEntry(entry));
     }
