@@ -31,6 +31,12 @@ export const HOLDS = 1;
 /** Values in arrays or several spellings of the name: only the exact path can decide. */
 export const NEEDS_EXACT = 2;
 
+/**
+ * Lookups of a path (and events a set visits) before its lookups are made code: compiling costs
+ * about as much as a few hundred lookups by the generic walk.
+ */
+export const COMPILE_AFTER = 64;
+
 /** Interned key reads, paths and conditions: beyond this many, new patterns get their own. */
 const MAX_INTERNED = 20000;
 
@@ -83,8 +89,13 @@ export class FieldPath {
   public stamp = 0;
   public found = NOTHING;
   public value: unknown = undefined;
-  /** `find` as code for these keys (field-path-code.ts), made at the first lookup; null when it cannot be. */
+  /**
+   * `find` as code for these keys (field-path-code.ts), made once the path has been looked up
+   * `COMPILE_AFTER` times (a path looked up a few times is not worth the compiling); null when it
+   * cannot be made.
+   */
   private finder: CompiledFind | null | undefined = undefined;
+  private lookups = 0;
 
   constructor(segments: readonly string[], used: UsedSteps) {
     this.segmentCount = segments.length;
@@ -125,14 +136,19 @@ export class FieldPath {
     if (this.stamp === stamp) {
       return this.found;
     }
-    let finder = this.finder;
-    if (finder === undefined) {
-      finder = this.finder = this.guarded ? null : compileFind(this) ?? null;
-    }
-    const found = finder === null ? this.find(event) : finder(this, event, holdsContainer);
+    const finder = this.finder;
+    const found = finder ? finder(this, event, holdsContainer) : this.findUncompiled(event);
     this.stamp = stamp;
     this.found = found;
     return found;
+  }
+
+  /** The generic walk, until the path has been looked up often enough to be made code. */
+  private findUncompiled(event: Record<string, unknown>): number {
+    if (this.finder === undefined && ++this.lookups >= COMPILE_AFTER) {
+      this.finder = this.guarded ? null : compileFind(this) ?? null;
+    }
+    return this.find(event);
   }
 
   /** The generic walk (`compileFind` writes the same walk as code for one path). */

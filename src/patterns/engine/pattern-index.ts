@@ -18,7 +18,7 @@
  * filed again when it has changed more since the last filing than it held then, so the cost of
  * keeping it is constant per added pattern.
  */
-import { CompiledRules, CompiledSubRule, FAILS, FieldCondition, FieldPath, HOLDS, holdsContainer } from './event-matcher';
+import { COMPILE_AFTER, CompiledRules, CompiledSubRule, FAILS, FieldCondition, FieldPath, HOLDS, holdsContainer } from './event-matcher';
 import { compileReader, CompiledReader, FOUND, NOTHING, readerCanRead } from './field-path-code';
 import { javaBytesView } from './value-patterns';
 import { parseWildcard } from './wildcard';
@@ -418,10 +418,11 @@ export class PatternIndex {
   /** Groups with entries filed, for the per-event loop. */
   private filedGroups: KeyGroup[] = [];
   /**
-   * The paths of `filedGroups` read in one go (field-path-code.ts), made at the next visit after
-   * they change; null when none can be.
+   * The paths of `filedGroups` read in one go (field-path-code.ts), made once `COMPILE_AFTER`
+   * events have been visited since they last changed; null when none can be.
    */
   private reader: CompiledReader | null | undefined;
+  private visitsSinceChange = 0;
   private readonly everyEvent: Entry[] = [];
   private readonly entries = new Map<IndexedPattern, Entry[]>();
   private entryCount = 0;
@@ -465,6 +466,7 @@ export class PatternIndex {
     this.changes += entries.length;
     this.filedGroups = Array.from(this.groups.values()).filter((g) => g.filed > 0);
     this.reader = undefined;
+    this.visitsSinceChange = 0;
   }
 
   /**
@@ -481,10 +483,10 @@ export class PatternIndex {
     const call = ++this.visits;
     const groups = this.filedGroups;
     let reader = this.reader;
-    if (reader === undefined) {
+    if (reader === undefined && ++this.visitsSinceChange >= COMPILE_AFTER) {
       reader = this.reader = compileReader(groups.map((g) => g.path).filter(readerCanRead)) ?? null;
     }
-    if (reader !== null) {
+    if (reader) {
       // Sets the lookup memo of the paths it reads: their lookUp below answers from it.
       reader(event, stamp, holdsContainer);
     }
@@ -632,6 +634,7 @@ export class PatternIndex {
     if (best.group.filed === 0) {
       this.filedGroups.push(best.group);
       this.reader = undefined;
+      this.visitsSinceChange = 0;
     }
     best.group.add(entry, best.keys);
   }
@@ -655,6 +658,7 @@ export class PatternIndex {
     }
     this.filedGroups = [];
     this.reader = undefined;
+    this.visitsSinceChange = 0;
     for (const entries of this.entries.values()) {
       entries.forEach((entry) => this.fileEntry(entry));
     }
