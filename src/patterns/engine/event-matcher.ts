@@ -40,7 +40,6 @@ export const COMPILE_AFTER = 64;
 /** Interned key reads, paths and conditions: beyond this many, new patterns get their own. */
 const MAX_INTERNED = 20000;
 
-
 /**
  * The same text as an internalized string (the form V8 keeps property names in), so that looking it up
  * as a key does not first search V8's string table on every read.
@@ -146,7 +145,7 @@ export class FieldPath {
   /** The generic walk, until the path has been looked up often enough to be made code. */
   private findUncompiled(event: Record<string, unknown>): number {
     if (this.finder === undefined && ++this.lookups >= COMPILE_AFTER) {
-      this.finder = this.guarded ? null : compileFind(this) ?? null;
+      this.finder = compileFind(this) ?? null;
     }
     return this.find(event);
   }
@@ -156,7 +155,7 @@ export class FieldPath {
     const path = this.primaryPath;
     let child: unknown;
     if (path !== undefined && !this.hasDottedKeys) {
-      // The usual case: one key per level.
+      // One key per level (a name of one segment: a longer one can also be spelled with dots).
       const last = path.length - 1;
       let node = event;
       for (let i = 0; i < last; i++) {

@@ -87,6 +87,7 @@ export class EventPatternSet {
     const old = this.slots.get(name);
     if (old !== undefined) {
       this.index.remove(old);
+      this.visit.release();
     }
     const slot: Slot = {
       name,

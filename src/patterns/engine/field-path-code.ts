@@ -32,7 +32,12 @@ export type CompiledFind = (path: FieldPath, event: Record<string, unknown>, hol
 /** Many paths' lookups at once: each path's memo (`stamp`, `found`, `value`) set for the event. */
 export type CompiledReader = (event: Record<string, unknown>, stamp: number, hold: HoldsContainer) => void;
 
-/** Paths with more segments than this are read by their own walk (the code grows with the ways to split a name). */
+/**
+ * A path of more segments than this keeps the generic walk: its code would grow with the cube of
+ * the segments (each level reads every dotted spelling of the rest of the name).
+ */
+const MAX_FIND_SEGMENTS = 32;
+/** Paths with more segments than this are read by their own lookup (the reader's code grows with the ways to split a name). */
 const MAX_READER_SEGMENTS = 8;
 /** At most this many distinct reads in one reader's code. */
 const MAX_READER_READS = 5000;
@@ -41,25 +46,38 @@ function literal(key: string): string {
   return JSON.stringify(key);
 }
 
-function make<T>(params: string[], body: string): T | undefined {
+/**
+ * The function `body()` writes, or undefined when it cannot be made: code from text forbidden
+ * (EvalError), or code too long for a string (RangeError; the callers' limits keep it far shorter).
+ */
+function make<T>(params: string[], body: () => string): T | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(...params, `"use strict";\n${body}`) as T;
+    return new Function(...params, `"use strict";\n${body()}`) as T;
   } catch {
     return undefined;
   }
 }
 
 /**
- * `FieldPath.find` as code for one path, or undefined (the generic walk then runs). Not for a path
- * with a key naming an `Object.prototype` member (`guarded`): those read own properties only.
+ * `FieldPath.find` as code for one path, or undefined (the generic walk then runs): also for a path
+ * with a key naming an `Object.prototype` member (`guarded`: the walk reads own properties only,
+ * where a read in code would find the prototype's), and for a path of more than
+ * MAX_FIND_SEGMENTS segments.
  */
 export function compileFind(path: FieldPath): CompiledFind | undefined {
+  if (path.guarded || path.segmentCount > MAX_FIND_SEGMENTS) {
+    return undefined;
+  }
+  return make<CompiledFind>(['p', 'e', 'hold'], () => findCode(path));
+}
+
+function findCode(path: FieldPath): string {
   const descend = (child: string) => `if (typeof ${child} !== "object" || ${child} === null) return ${NOTHING};\n`
     + `if (Array.isArray(${child})) return hold(${child}) ? ${UNDECIDED} : ${NOTHING};\n`;
   let body: string;
   if (path.primaryPath !== undefined && !path.hasDottedKeys) {
-    // One key per level: a chain of reads.
+    // One key per level (a name of one segment: a longer one can also be spelled with dots).
     const keys = path.primaryPath;
     body = 'var n0 = e;\n';
     for (let i = 0; i < keys.length - 1; i++) {
@@ -82,7 +100,7 @@ export function compileFind(path: FieldPath): CompiledFind | undefined {
       + `if (child === undefined || next === ${end}) break;\n${descend('child')}node = child; seg = next;\n}\n`
       + 'return p.settle(child);\n';
   }
-  return make<CompiledFind>(['p', 'e', 'hold'], body);
+  return body;
 }
 
 /** Whether `compileReader` reads a path (the others keep their own walk). */
@@ -93,8 +111,10 @@ export function readerCanRead(path: FieldPath): boolean {
 /**
  * The lookups of many paths as one function, each read of an object by a key made once for all of
  * them (the names of the fields of a set's patterns share their first keys: `detail` is read once,
- * not once per field). Reads are made ahead, but only inside objects that are there. Undefined when
- * the code would hold more than MAX_READER_READS reads, or cannot be made.
+ * not once per field). Reads are made ahead, but only inside objects that are there: a name
+ * spelled two ways has both spellings read, where the walk stops at the second (the same answer
+ * for a parsed event; more property reads for an object with getters). Undefined when the code
+ * would hold more than MAX_READER_READS reads, or cannot be made.
  *
  * @param paths paths for which `readerCanRead` holds
  */
@@ -157,6 +177,6 @@ export function compileReader(paths: readonly FieldPath[]): CompiledReader | und
     }
   }
   const factory = make<(P: readonly FieldPath[]) => CompiledReader>(['P'],
-    `return function read(e, s, hold) {\nvar f;\n${prelude}${body}};\n`);
+    () => `return function read(e, s, hold) {\nvar f;\n${prelude}${body}};\n`);
   return factory?.(paths);
 }

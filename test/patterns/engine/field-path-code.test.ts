@@ -110,12 +110,28 @@ describe('a path\'s code answers as the generic walk', () => {
     });
   });
 
-  test('a key naming an Object.prototype member keeps the generic walk (own properties only)', () => {
-    const [guarded] = pathsFor(['a.constructor']);
-    expect(guarded.guarded).toBe(true);
-    expect(readerCanRead(guarded)).toBe(false);
-    expect(guarded.lookUp({ a: {} }, newStamp())).toBe(0);
-    expect(guarded.lookUp({ a: { constructor: 'x' } }, newStamp())).toBe(FOUND);
+  test('a key naming an Object.prototype member keeps the generic walk (own properties only), however often looked up', () => {
+    // In code, `e["__proto__"]["__proto__"]` of {} is Object.prototype's prototype, null: FOUND.
+    const [guarded, own] = pathsFor(['__proto__.__proto__', 'a.constructor']);
+    expect(guarded.guarded && own.guarded).toBe(true);
+    expect(compileFind(guarded)).toBeUndefined();
+    expect([readerCanRead(guarded), readerCanRead(own)]).toEqual([false, false]);
+    for (let i = 0; i < 2 * COMPILE_AFTER; i++) {
+      expect([guarded.lookUp({}, newStamp()), own.lookUp({ a: {} }, newStamp())]).toEqual([0, 0]);
+    }
+    expect(own.lookUp({ a: { constructor: 'x' } }, newStamp())).toBe(FOUND);
+    expect(own.value).toBe('x');
+  });
+
+  test('a path of many segments keeps the generic walk (its code would grow with the cube of them)', () => {
+    const names = [Array.from({ length: 33 }, () => 'a').join('.'), Array.from({ length: 32 }, () => 'a').join('.')];
+    const [long, longest] = pathsFor(names);
+    expect(compileFind(long)).toBeUndefined();
+    expect(compileFind(longest)).toBeInstanceOf(Function);
+    const nested = (n: number): Record<string, unknown> => (n === 0 ? { a: 'x' } : { a: nested(n - 1) });
+    for (let i = 0; i < 2 * COMPILE_AFTER; i++) {
+      expect([long.lookUp(nested(32), newStamp()), long.value]).toEqual([FOUND, 'x']);
+    }
   });
 });
 
