@@ -180,7 +180,7 @@ function countDown<K>(map: Map<K, number>, key: K): void {
 /**
  * Prefixes (or suffixes, read backwards) as a radix tree: each edge holds the run of characters the
  * keys below it share, so that the keys a value starts (or ends) with are found in one walk along it,
- * one map lookup and one `startsWith` (or `endsWith`) per branching, allocating nothing.
+ * one map lookup and one `startsWith` (or `endsWith`) per edge walked, allocating nothing.
  */
 class AffixTree {
   public readonly root = new AffixNode('', '');
@@ -465,8 +465,7 @@ export class PatternIndex {
     this.entryCount -= entries.length;
     this.changes += entries.length;
     this.filedGroups = Array.from(this.groups.values()).filter((g) => g.filed > 0);
-    this.reader = undefined;
-    this.visitsSinceChange = 0;
+    this.groupsChanged();
   }
 
   /**
@@ -633,8 +632,7 @@ export class PatternIndex {
     entry.sureKey = best.keys.sure ? best.condition : undefined;
     if (best.group.filed === 0) {
       this.filedGroups.push(best.group);
-      this.reader = undefined;
-      this.visitsSinceChange = 0;
+      this.groupsChanged();
     }
     best.group.add(entry, best.keys);
   }
@@ -651,14 +649,19 @@ export class PatternIndex {
     }
   }
 
+  /** After `filedGroups` changed: the reader of their paths is made again, `COMPILE_AFTER` events later. */
+  private groupsChanged(): void {
+    this.reader = undefined;
+    this.visitsSinceChange = 0;
+  }
+
   /** Files every entry again, with the statistics of the whole set. */
   private refile(): void {
     for (const entries of this.entries.values()) {
       entries.forEach((entry) => this.unfileEntry(entry));
     }
     this.filedGroups = [];
-    this.reader = undefined;
-    this.visitsSinceChange = 0;
+    this.groupsChanged();
     for (const entries of this.entries.values()) {
       entries.forEach((entry) => this.fileEntry(entry));
     }
